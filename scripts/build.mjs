@@ -1,0 +1,45 @@
+// Bundles the extension client, the language server and the CLI with esbuild;
+// with --tests also bundles every test/**/*.test.ts to out/test for node's test runner
+// (Node 20 cannot run TypeScript itself).
+import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const withTests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+if (withTests) {
+  rmSync('out', { recursive: true, force: true });
+  const entries = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'fixtures' && entry.name !== 'e2e') walk(path);
+      else if (entry.name.endsWith('.test.ts')) entries.push(path);
+    }
+  };
+  walk('test');
+  await build({
+    ...common,
+    entryPoints: entries,
+    outdir: 'out/test',
+    outbase: 'test',
+    packages: 'external',
+  });
+}

@@ -1,0 +1,68 @@
+// The user's settings (`wikiMarkdown.*`), read defensively: unknown values fall back to defaults.
+import { DiagnosticSeverity } from 'vscode-languageserver';
+
+export const DIAGNOSTIC_CODES = [
+  'missing-page', 'variant-title', 'link-trail', 'wiki-page-exists', 'empty-parens', 'footnote', 'outside-workspace',
+  'page-truncated',
+] as const;
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export const DEFAULT_SEVERITIES: Record<DiagnosticCode, SeverityName> = {
+  'missing-page': 'warning',
+  'variant-title': 'information',
+  'link-trail': 'warning',
+  'wiki-page-exists': 'hint',
+  'empty-parens': 'information',
+  footnote: 'information',
+  'outside-workspace': 'error',
+  'page-truncated': 'information',
+};
+
+export interface Settings {
+  severities: Record<DiagnosticCode, SeverityName>;
+  pageFolders: string[];
+  maxPageSize: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  severities: DEFAULT_SEVERITIES,
+  pageFolders: ['**/Page'],
+  maxPageSize: 2_000_000,
+};
+
+const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
+
+/** Reads a `wikiMarkdown` settings object; returns the settings and a message for each value ignored. */
+export function readSettings(raw: unknown): { settings: Settings; problems: string[] } {
+  const problems: string[] = [];
+  const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const severities = { ...DEFAULT_SEVERITIES };
+  const diagnostics = (input.diagnostics && typeof input.diagnostics === 'object' ? input.diagnostics : {}) as Record<string, unknown>;
+  for (const [code, value] of Object.entries(diagnostics)) {
+    if (!(code in severities)) problems.push(`unknown setting wikiMarkdown.diagnostics.${code} ignored`);
+    else if (typeof value !== 'string' || !SEVERITY_NAMES.has(value)) problems.push(`wikiMarkdown.diagnostics.${code}: "${String(value)}" is not error|warning|information|hint|off; using ${severities[code as DiagnosticCode]}`);
+    else severities[code as DiagnosticCode] = value as SeverityName;
+  }
+  let pageFolders = DEFAULT_SETTINGS.pageFolders;
+  if (input.pageFolders !== undefined) {
+    if (Array.isArray(input.pageFolders) && input.pageFolders.every((g) => typeof g === 'string' && g !== '')) pageFolders = input.pageFolders as string[];
+    else problems.push('wikiMarkdown.pageFolders must be a list of globs; using **/Page');
+  }
+  let maxPageSize = DEFAULT_SETTINGS.maxPageSize;
+  if (input.maxPageSize !== undefined) {
+    if (typeof input.maxPageSize === 'number' && input.maxPageSize > 0) maxPageSize = input.maxPageSize;
+    else problems.push(`wikiMarkdown.maxPageSize must be a positive number; using ${maxPageSize}`);
+  }
+  return { settings: { severities, pageFolders, maxPageSize }, problems };
+}
+
+export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {
+  switch (name) {
+    case 'error': return DiagnosticSeverity.Error;
+    case 'warning': return DiagnosticSeverity.Warning;
+    case 'information': return DiagnosticSeverity.Information;
+    case 'hint': return DiagnosticSeverity.Hint;
+    case 'off': return undefined;
+  }
+}

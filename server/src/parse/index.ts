@@ -1,0 +1,7 @@
+export * from './syntax';
+export { parsePage, type ParseOptions } from './parsePage';
+export { linkTextMeaning } from './inline';
+export {
+  normalizeTitle, upperFirst, unescapeMarkdown, percentDecode, classifyDestination,
+  titleFromPagePath, pagePathFromTitle, escapeDestination,
+} from './title';

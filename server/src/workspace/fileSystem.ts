@@ -1,0 +1,55 @@
+// All file I/O of the server goes through this interface, so that the workspace layer can be
+// tested on a fake and so that containment in the workspace folders is checked in one place.
+import { promises as fsp } from 'node:fs';
+
+export interface DirEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+}
+
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  stat(path: string): Promise<FileStat | undefined>;
+  readDirectory(path: string): Promise<DirEntry[]>;
+  realPath(path: string): Promise<string | undefined>;
+  readLink(path: string): Promise<string | undefined>;
+}
+
+export const nodeFileSystem: FileSystem = {
+  readFile: (path) => fsp.readFile(path),
+  async stat(path) {
+    try {
+      const s = await fsp.stat(path);
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  },
+  async readDirectory(path) {
+    const entries = await fsp.readdir(path, { withFileTypes: true });
+    return entries.map((e) => ({ name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory(), isSymbolicLink: e.isSymbolicLink() }));
+  },
+  async realPath(path) {
+    try {
+      return await fsp.realpath(path);
+    } catch {
+      return undefined;
+    }
+  },
+  async readLink(path) {
+    try {
+      return await fsp.readlink(path);
+    } catch {
+      return undefined;
+    }
+  },
+};

@@ -1,0 +1,110 @@
+// Every page of the corpus by title, from file names alone: no content is read to build it.
+import { variantKey } from './variants';
+
+export interface PageEntry {
+  /** The MediaWiki title (`PHP (プログラミング言語)`, `TCP/IP`). */
+  title: string;
+  /** Absolute path of the file. */
+  path: string;
+  folder: 'Page' | 'Redirect';
+  /** For a redirect: the absolute path it points at, when that is inside the workspace. */
+  redirectTo?: string;
+}
+
+export class PageIndex {
+  private readonly byTitle = new Map<string, PageEntry[]>();
+  private readonly byPath = new Map<string, PageEntry>();
+  private readonly byVariant = new Map<string, string[]>();
+  /** Incremented on every change, so that callers can tell whether what they computed is stale. */
+  version = 0;
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  add(entry: PageEntry): void {
+    if (this.byPath.has(entry.path)) this.remove(entry.path);
+    this.byPath.set(entry.path, entry);
+    push(this.byTitle, this.key(entry), entry);
+    if (entry.folder === 'Page') {
+      const titles = this.byVariant.get(variantKey(entry.title));
+      if (!titles) this.byVariant.set(variantKey(entry.title), [entry.title]);
+      else if (!titles.includes(entry.title)) titles.push(entry.title);
+    }
+    this.version++;
+  }
+
+  remove(path: string): PageEntry | undefined {
+    const entry = this.byPath.get(path);
+    if (!entry) return undefined;
+    this.byPath.delete(path);
+    const key = this.key(entry);
+    const rest = (this.byTitle.get(key) ?? []).filter((e) => e.path !== path);
+    if (rest.length) this.byTitle.set(key, rest);
+    else this.byTitle.delete(key);
+    if (entry.folder === 'Page' && !rest.some((e) => e.folder === 'Page')) {
+      const vkey = variantKey(entry.title);
+      const titles = (this.byVariant.get(vkey) ?? []).filter((t) => t !== entry.title);
+      if (titles.length) this.byVariant.set(vkey, titles);
+      else this.byVariant.delete(vkey);
+    }
+    this.version++;
+    return entry;
+  }
+
+  byFile(path: string): PageEntry | undefined {
+    return this.byPath.get(path);
+  }
+
+  /** The entry of a title in one folder. */
+  get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
+    return this.byTitle.get(`${folder}\u0000${title}`)?.[0];
+  }
+
+  /** Titles of pages that are variants of this title (same Simplified form), other than itself. */
+  variantsOf(title: string): string[] {
+    return (this.byVariant.get(variantKey(title)) ?? []).filter((t) => t !== title);
+  }
+
+  *pages(): IterableIterator<PageEntry> {
+    for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
+  }
+
+  private key(entry: PageEntry): string {
+    return `${entry.folder}\u0000${entry.title}`;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Titles within a small edit distance of `title`, closest first (for "did you mean" fixes). */
+export function nearestTitles(index: PageIndex, title: string, limit: number): string[] {
+  const maxDistance = Math.min(2, Math.max(1, Math.floor(title.length / 4)));
+  const found: { title: string; distance: number }[] = [];
+  for (const page of index.pages()) {
+    if (Math.abs(page.title.length - title.length) > maxDistance) continue;
+    const distance = boundedEditDistance(title, page.title, maxDistance);
+    if (distance <= maxDistance) found.push({ title: page.title, distance });
+  }
+  return found.sort((a, b) => a.distance - b.distance || a.title.localeCompare(b.title)).slice(0, limit).map((f) => f.title);
+}
+
+/** Levenshtein distance, or max + 1 as soon as it must exceed max. */
+function boundedEditDistance(a: string, b: string, max: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,89 @@
+// Finds the corpus under the workspace folders: every folder matching the page-folder globs
+// (default `**/Page`) and its sibling `Redirect` folder, and every `.md` file below them.
+import * as path from 'node:path';
+import type { FileSystem } from './fileSystem';
+import type { PageEntry } from './pageIndex';
+import type { WorkspaceRoots } from './roots';
+import { titleFromPagePath } from '../parse';
+
+/** How deep below a workspace folder page folders are looked for. */
+const DISCOVERY_DEPTH = 6;
+
+export interface ScanResult {
+  pageFolders: string[];
+  entries: PageEntry[];
+  problems: string[];
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: readonly string[]): Promise<ScanResult> {
+  const patterns = globs.map(globToRegExp);
+  const result: ScanResult = { pageFolders: [], entries: [], problems: [] };
+  for (const root of roots.folders) {
+    const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+    while (queue.length) {
+      const { dir, depth } = queue.shift()!;
+      const rel = path.relative(root, dir).split(path.sep).join('/');
+      if (rel !== '' && patterns.some((p) => p.test(rel))) {
+        result.pageFolders.push(dir);
+        await collectPages(fs, roots, dir, dir, 'Page', result);
+        const redirects = path.join(path.dirname(dir), 'Redirect');
+        if ((await fs.stat(redirects))?.isDirectory) await collectPages(fs, roots, redirects, redirects, 'Redirect', result);
+        continue;
+      }
+      if (depth >= DISCOVERY_DEPTH) continue;
+      for (const e of await listDirectory(fs, dir, result)) {
+        if (e.isDirectory && !e.isSymbolicLink && !e.name.startsWith('.') && e.name !== 'node_modules') {
+          queue.push({ dir: path.join(dir, e.name), depth: depth + 1 });
+        }
+      }
+    }
+  }
+  return result;
+}
+
+async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
+  try {
+    return await fs.readDirectory(dir);
+  } catch (e) {
+    result.problems.push(`cannot list ${dir}: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, dir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
+  for (const e of await listDirectory(fs, dir, result)) {
+    const full = path.join(dir, e.name);
+    // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
+    if (e.isDirectory && !e.isSymbolicLink) {
+      if (e.name.toLowerCase().endsWith('.md')) result.problems.push(`skipped ${full}: a folder named like a page`);
+      await collectPages(fs, roots, base, full, folder, result);
+      continue;
+    }
+    if (!e.name.toLowerCase().endsWith('.md') || !(e.isFile || e.isSymbolicLink)) continue;
+    const entry: PageEntry = { title: pageTitle(base, full), path: full, folder };
+    if (e.isSymbolicLink) {
+      const link = await fs.readLink(full);
+      const target = link === undefined ? undefined : path.resolve(dir, link);
+      if (target && roots.containsLexically(target)) entry.redirectTo = target;
+    }
+    result.entries.push(entry);
+  }
+}
+
+export function pageTitle(pageFolder: string, file: string): string {
+  return titleFromPagePath(path.relative(pageFolder, file).split(path.sep).join('/'));
+}

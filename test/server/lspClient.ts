@@ -1,0 +1,90 @@
+// Spawns the bundled server (`node dist/server.js --stdio`) and speaks LSP to it, as an editor does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  private readonly process: ChildProcess;
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: (() => void)[] = [];
+  readonly logs: string[] = [];
+  private versions = new Map<string, number>();
+
+  constructor(serverPath = 'dist/server.js') {
+    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.connection.listen();
+  }
+
+  async initialize(root: string, settings?: unknown): Promise<unknown> {
+    const result = await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      capabilities: {},
+      initializationOptions: settings === undefined ? undefined : { settings },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  async open(file: string, text: string): Promise<string> {
+    const uri = pathToFileURL(file).href;
+    this.versions.set(uri, 1);
+    this.diagnostics.delete(uri);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    return uri;
+  }
+
+  async change(uri: string, text: string): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    this.diagnostics.delete(uri);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** Waits until diagnostics for the uri arrive that satisfy the predicate (or fails after a time-out). */
+  async diagnosticsFor(uri: string, until: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 15_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.diagnostics.get(uri);
+      if (got && until(got.diagnostics)) return got.diagnostics;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(got?.diagnostics.map((d) => d.code))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  get exited(): boolean {
+    return this.process.exitCode !== null;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
