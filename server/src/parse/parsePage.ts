@@ -37,9 +37,8 @@ const GFM_NOTE = /^\[\^([^\]\s]+)\]:[ \t]*/;
 const INDENTED = /^(?: {4}|\t)/;
 const THEMATIC = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 
-export function parsePage(fullText: string, options: ParseOptions = {}): ParsedPage {
-  const limit = Math.min(fullText.length, options.maxLength ?? Infinity);
-  const text = fullText;
+export function parsePage(text: string, options: ParseOptions = {}): ParsedPage {
+  const limit = Math.min(text.length, options.maxLength ?? Infinity);
   const page: ParsedPage = {
     parsedLength: limit,
     links: [], headings: [], footnoteRefs: [], footnoteNotes: [], emptyParens: [], variantMarkup: [],

@@ -82,11 +82,6 @@ export class Workspace {
     return removed;
   }
 
-  /** The page a file holds, if it is in the corpus. */
-  pageAt(file: string): PageEntry | undefined {
-    return this.index.byFile(file);
-  }
-
   /** Resolves a link from the page at `fromFile` the way the wiki resolves the title. */
   resolve(link: LinkNode, fromFile: string): Resolution {
     const target = link.target;
