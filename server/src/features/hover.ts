@@ -2,7 +2,7 @@
 // of its lead and its categories; for categories how many pages carry them. No command links,
 // and all page text is escaped.
 import type { Hover } from 'vscode-languageserver';
-import { parsePage, type LinkNode } from '../parse';
+import { categoryTitles, parsePage, type LinkNode } from '../parse';
 import type { Resolution, Workspace } from '../workspace/workspace';
 import { linkAt, spanRange, type PageContext } from './page';
 import { escapeMarkdown, leadText } from './preview';
@@ -26,7 +26,7 @@ export async function hover(page: PageContext, workspace: Workspace, offset: num
       const parsed = parsePage(text, { maxLength: 200_000 });
       const lead = leadText(text, parsed);
       if (lead) lines.push('---', escapeMarkdown(lead));
-      const categories = [...new Set(parsed.links.filter((l) => l.kind === 'category').map((l) => l.target!.title.replace(/^Category:/, '')))];
+      const categories = categoryTitles(parsed).map((t) => t.replace(/^Category:/, ''));
       if (categories.length) lines.push(`Categories: ${categories.map(escapeMarkdown).join(' · ')}`);
     }
   }

@@ -323,3 +323,8 @@ function findBoldTitle(text: string, limit: number): (Span & { text: string }) |
   if (inner.includes('\n\n')) return undefined;
   return { start: i, end: close + 2, text: inner.replace(/\s+/g, ' ').trim() };
 }
+
+/** The categories a page carries (`Category:X` titles), each once. */
+export function categoryTitles(parsed: ParsedPage): string[] {
+  return [...new Set(parsed.links.filter((l) => l.kind === 'category' && l.target).map((l) => l.target!.title))];
+}

@@ -1,7 +1,7 @@
 // The corpus as the features see it: the page index, link resolution the way the wiki resolves
 // titles, safe reading of page contents, and a background scan of contents for category counts.
 import * as path from 'node:path';
-import { parsePage, type LinkNode, type ParsedPage } from '../parse';
+import { categoryTitles, parsePage, type LinkNode, type ParsedPage } from '../parse';
 import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
@@ -162,7 +162,7 @@ export class CategoryCounts {
 
   record(file: string, parsed: ParsedPage): void {
     this.forget(file);
-    const titles = [...new Set(parsed.links.filter((l) => l.kind === 'category' && l.target).map((l) => l.target!.title))];
+    const titles = categoryTitles(parsed);
     this.byPage.set(file, titles);
     for (const t of titles) this.counts.set(t, (this.counts.get(t) ?? 0) + 1);
   }
@@ -178,9 +178,5 @@ export class CategoryCounts {
 
   count(category: string): number {
     return this.counts.get(category) ?? 0;
-  }
-
-  categoriesOf(file: string): readonly string[] | undefined {
-    return this.byPage.get(file);
   }
 }
