@@ -1,7 +1,12 @@
 // The thin client: starts the bundled language server for markdown files, forwards settings and
 // file events, and registers the commands. No parsing here.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient, TransportKind, ReferencesRequest,
+  type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+
+import { FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, SHOW_BACKLINKS_COMMAND } from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -22,8 +27,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('wikiMarkdown', 'Wiki Markdown', serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand('wikiMarkdown.restartServer', () => client?.restart()),
+    vscode.commands.registerCommand(SHOW_BACKLINKS_COMMAND, showBacklinks),
+    vscode.commands.registerCommand(FIX_ALL_COMMAND, fixAllInWorkspace),
   );
   await client.start();
+}
+
+/** Opens the references view on the pages linking the page (or the link's target) at a position. */
+async function showBacklinks(uriArg?: string | vscode.Uri, positionArg?: vscode.Position | { line: number; character: number }): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg ?? editor?.document.uri;
+  const position = positionArg ? new vscode.Position(positionArg.line, positionArg.character) : editor?.selection.active ?? new vscode.Position(0, 0);
+  if (!client || !uri) return;
+  const locations = await client.sendRequest(ReferencesRequest.type, {
+    textDocument: { uri: uri.toString() },
+    position: { line: position.line, character: position.character },
+    context: { includeDeclaration: false },
+  });
+  const converted = await client.protocol2CodeConverter.asReferences(locations);
+  await vscode.commands.executeCommand('editor.action.showReferences', uri, position, converted ?? []);
+}
+
+/** Asks which kind to fix, then lets the server compute one edit that VS Code previews before applying. */
+async function fixAllInWorkspace(code?: string): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Wiki Markdown: fixing files across the workspace needs a trusted workspace.');
+    return;
+  }
+  const chosen = code ?? await vscode.window.showQuickPick([...FIXABLE_CODES], { placeHolder: 'Fix every problem of this kind in the workspace' });
+  if (!chosen) return;
+  await vscode.commands.executeCommand(FIX_ALL_IN_WORKSPACE_COMMAND, chosen);
 }
 
 export function deactivate(): Thenable<void> | undefined {

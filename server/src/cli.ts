@@ -1,24 +1,51 @@
 // `wikimd check [DIR…]`: the server's checks over a whole corpus, for the terminal and for CI.
-// Same parser, workspace and diagnostics code as the language server.
+// Same parser, workspace, diagnostics and fixes as the language server; see cli/ for the parts.
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { version } from '../../package.json';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
-import { findProblems, toDiagnostics } from './features/diagnostics';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES } from './features/settings';
-import type { PageContext } from './features/page';
-import { parsePage } from './parse';
+import { DEFAULT_SETTINGS, type DiagnosticCode } from './features/settings';
+import { FIXABLE_CODES } from './protocol';
+import type { FileResult } from './cli/checkFile';
+import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
+import { jsonReport, sarifReport, summary, textReport } from './cli/report';
 
-const USAGE = `usage: wikimd check [--format text|json] [DIR…]
+const USAGE = `usage: wikimd check [options] [DIR…]
 
-Checks every page under the Page folders of each DIR (default: the current folder) and prints
-  path:line:col: severity code message
+Checks every page under the Page folders of each DIR (default: the current folder).
+  --format text|json|sarif   output (default text: path:line:col: severity code message)
+  --fix CODE[,CODE]          apply the preferred fixes of these codes in place (${FIXABLE_CODES.join(', ')})
+  --dry-run                  with --fix: print a unified diff instead of writing
+  --jobs N                   worker threads (default: all cores for 2000 pages or more)
 Exit code: 0 clean, 1 when any diagnostic is an error, 2 on bad usage.`;
 
-const SEVERITY_NAMES = ['', 'error', 'warning', 'information', 'hint'];
+/** Below this many pages, starting workers costs more than it saves. */
+const PARALLEL_THRESHOLD = 2000;
 
-interface Row { file: string; line: number; column: number; severity: string; code: string; message: string }
+interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; jobs?: number; dirs: string[] }
+
+function parseArgs(args: string[]): Options | string {
+  const options: Options = { format: 'text', dryRun: false, dirs: [] };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
+    const value = () => inline ?? args[++i] ?? '';
+    if (flag === '--format') options.format = value();
+    else if (flag === '--fix') options.fix = value().split(',').filter(Boolean) as DiagnosticCode[];
+    else if (flag === '--dry-run') options.dryRun = true;
+    else if (flag === '--jobs') options.jobs = Number(value());
+    else if (flag.startsWith('-')) return `unknown option "${flag}"`;
+    else options.dirs.push(flag);
+  }
+  if (!['text', 'json', 'sarif'].includes(options.format)) return `unknown format "${options.format}"`;
+  if (options.fix && (!options.fix.length || options.fix.some((c) => !(FIXABLE_CODES as readonly string[]).includes(c)))) {
+    return `--fix takes codes among ${FIXABLE_CODES.join(', ')}`;
+  }
+  if (options.dryRun && !options.fix) return '--dry-run goes with --fix';
+  if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) return '--jobs takes a whole number of at least 1';
+  if (!options.dirs.length) options.dirs.push('.');
+  return options;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,22 +54,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'check') return usage(command === undefined ? 'no command given' : `unknown command "${command}"`);
-  let format = 'text';
-  const dirs: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--format') format = rest[++i] ?? '';
-    else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
-    else if (arg.startsWith('-')) return usage(`unknown option "${arg}"`);
-    else dirs.push(arg);
-  }
-  if (format !== 'text' && format !== 'json') return usage(`unknown format "${format}"`);
-  if (dirs.length === 0) dirs.push('.');
+  const options = parseArgs(rest);
+  if (typeof options === 'string') return usage(options);
 
-  const rows: Row[] = [];
-  let pages = 0;
   const started = Date.now();
-  for (const dir of dirs) {
+  const cwd = process.cwd();
+  const displayPath = displayPathFrom(cwd);
+  const progress = progressBar();
+  const results: FileResult[] = [];
+  for (const dir of options.dirs) {
     const root = path.resolve(dir);
     if (!(await nodeFileSystem.stat(root))?.isDirectory) {
       process.stderr.write(`wikimd: ${dir} is not a folder\n`);
@@ -51,37 +71,40 @@ async function main(argv: string[]): Promise<number> {
     const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], {
       pageFolders: DEFAULT_SETTINGS.pageFolders, maxFileBytes: DEFAULT_SETTINGS.maxPageSize * 4,
     });
-    await workspace.scan();
-    const files = [...workspace.index.pages()].map((p) => p.path).sort();
-    for (const file of files) {
-      const read = await workspace.readText(file);
-      if ('error' in read) {
-        process.stderr.write(`wikimd: ${read.error}\n`);
-        continue;
-      }
-      pages++;
-      const document = TextDocument.create(pathToFileURL(file).href, 'markdown', 0, read.text);
-      const page: PageContext = { document, file, parsed: parsePage(read.text, { maxLength: DEFAULT_SETTINGS.maxPageSize }) };
-      for (const d of toDiagnostics(page, findProblems(page, workspace), DEFAULT_SETTINGS)) {
-        rows.push({
-          file: path.relative(process.cwd(), file) || file,
-          line: d.range.start.line + 1, column: d.range.start.character + 1,
-          severity: SEVERITY_NAMES[d.severity ?? 1], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value,
-        });
-      }
-    }
+    const scan = await workspace.scan();
+    const files = [...workspace.index.pages()].map((p) => p.path);
+    const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? Math.min(os.availableParallelism(), 8) : 1);
+    const checkOptions = { settings: DEFAULT_SETTINGS, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
+    results.push(...await checkFiles(workspace, scan, files, checkOptions, jobs, (done) => progress(done, files.length)));
   }
+  progress.end();
+  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const r of results) if (r.problem) process.stderr.write(`wikimd: ${r.problem}\n`);
 
-  if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ pages, diagnostics: rows }, null, 2)}\n`);
-  } else {
-    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code} ${r.message}\n`);
-    const counts = new Map<string, number>(DIAGNOSTIC_CODES.map((c) => [c, 0]));
-    for (const r of rows) counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
-    process.stdout.write(`\n${pages} pages checked in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
-    for (const [code, n] of counts) process.stdout.write(`  ${code.padEnd(20)} ${n}\n`);
+  const report = { results, pages: results.filter((r) => !r.problem || r.rows.length).length, seconds: (Date.now() - started) / 1000, displayPath, fixing: Boolean(options.fix) };
+  if (options.dryRun) {
+    for (const r of results) if (r.diff) process.stdout.write(r.diff);
+    process.stderr.write(`${summary(report)}\n`);
+    return 0;
   }
-  return rows.some((r) => r.severity === 'error') ? 1 : 0;
+  if (options.format === 'json') process.stdout.write(jsonReport(report));
+  else if (options.format === 'sarif') process.stdout.write(sarifReport(report, version));
+  else process.stdout.write(textReport(report));
+  return results.some((r) => r.rows.some((row) => row.severity === 'error')) ? 1 : 0;
+}
+
+/** A progress bar on stderr, only on a terminal and not under CI. */
+function progressBar(): ((done: number, total: number) => void) & { end(): void } {
+  const shown = Boolean(process.stderr.isTTY) && !process.env.CI;
+  let last = 0;
+  const draw = (done: number, total: number) => {
+    if (!shown || (Date.now() - last < 100 && done < total)) return;
+    last = Date.now();
+    const width = 30;
+    const filled = total ? Math.round((width * done) / total) : width;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} pages`);
+  };
+  return Object.assign(draw, { end: () => { if (shown) process.stderr.write('\r\x1b[K'); } });
 }
 
 function usage(problem: string): number {
@@ -89,10 +112,12 @@ function usage(problem: string): number {
   return 2;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => {
-    process.stderr.write(`wikimd: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 2;
-  },
-);
+if (!runWorkerIfWorker()) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => {
+      process.stderr.write(`wikimd: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

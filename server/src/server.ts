@@ -2,19 +2,26 @@
 // keeping the open documents' parses, debouncing diagnostics, and following file events.
 import { fileURLToPath } from 'node:url';
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, FileChangeType,
-  type InitializeParams, type InitializeResult, type WorkspaceFolder,
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, FileChangeType, ResponseError, ErrorCodes, CodeLensRefreshRequest,
+  type InitializeParams, type InitializeResult, type WorkspaceFolder, type CancellationToken,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
 import { pageContext, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
-import { codeActions } from './features/codeActions';
+import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { hover } from './features/hover';
 import { definition } from './features/definition';
 import { documentLinks } from './features/documentLinks';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './features/settings';
+import { references, backlinkLens } from './features/references';
+import { prepareRename, rename, willRenameFiles } from './features/rename';
+import { completion } from './features/completion';
+import { documentSymbols, workspaceSymbols } from './features/symbols';
+import { foldingRanges } from './features/folding';
+import { fixAllInWorkspace } from './features/fixAllWorkspace';
+import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES } from './protocol';
+import { DEFAULT_SETTINGS, readSettings, type DiagnosticCode, type Settings } from './features/settings';
 
 const DIAGNOSTICS_DEBOUNCE_MS = 150;
 
@@ -27,6 +34,7 @@ let workspace = new Workspace(nodeFileSystem, log);
 let rootFolders: string[] = [];
 let canPullConfiguration = false;
 let canReportProgress = false;
+let canRefreshLenses = false;
 let ready: Promise<void> = Promise.resolve();
 let contentScan = { cancelled: false };
 
@@ -42,6 +50,7 @@ function pageOf(uri: string): PageContext | undefined {
   if (cached && cached.version === document.version) return cached.page;
   const page = pageContext(document, file, settings.maxPageSize);
   parses.set(uri, { version: document.version, page });
+  workspace.pageEdited(file, page.parsed);
   return page;
 }
 
@@ -54,9 +63,15 @@ function filePath(uri: string): string | undefined {
   }
 }
 
-function openText(file: string): string | undefined {
-  for (const document of documents.all()) if (filePath(document.uri) === file) return document.getText();
+function openDocument(file: string): TextDocument | undefined {
+  for (const document of documents.all()) if (filePath(document.uri) === file) return document;
   return undefined;
+}
+
+/** The open page a request is about, once the index is ready; undefined when the request was cancelled. */
+async function requestPage(uri: string, token?: CancellationToken): Promise<PageContext | undefined> {
+  await ready;
+  return token?.isCancellationRequested ? undefined : pageOf(uri);
 }
 
 function validate(uri: string) {
@@ -86,7 +101,7 @@ async function loadSettings(pushed?: unknown) {
   parses.clear();
 }
 
-/** Indexes the corpus, then counts categories in the background with work-done progress. */
+/** Indexes the corpus, then reads every page into the link graph in the background with work-done progress. */
 async function indexWorkspace() {
   contentScan.cancelled = true;
   workspace = new Workspace(nodeFileSystem, log, rootFolders, { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 });
@@ -101,6 +116,7 @@ async function indexWorkspace() {
       (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
     );
     progress?.done();
+    if (!scan.cancelled && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   })();
 }
 
@@ -109,6 +125,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   rootFolders = folders.map((f) => filePath(f.uri)).filter((p): p is string => p !== undefined);
   canPullConfiguration = params.capabilities.workspace?.configuration ?? false;
   canReportProgress = params.capabilities.window?.workDoneProgress ?? false;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport ?? false;
   const options = params.initializationOptions as { settings?: unknown } | undefined;
   if (options?.settings !== undefined) {
     const read = readSettings(options.settings);
@@ -120,7 +137,18 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       definitionProvider: true,
       documentLinkProvider: { resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      completionProvider: { triggerCharacters: ['/', '['] },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND] },
+      workspace: {
+        fileOperations: { willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] } },
+      },
     },
     serverInfo: { name: 'wiki-markdown' },
   };
@@ -150,6 +178,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     if (!file) continue;
     if (change.type === FileChangeType.Deleted) changed = workspace.fileDeleted(file) || changed;
     else if (change.type === FileChangeType.Created) changed = (await workspace.fileCreated(file)) || changed;
+    else if (!openDocument(file)) await workspace.refreshLinks(file);
   }
   if (changed) revalidateAll();
 });
@@ -157,34 +186,108 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
 documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
 documents.onDidClose((e) => {
   parses.delete(e.document.uri);
+  const file = filePath(e.document.uri);
+  if (file) void workspace.refreshLinks(file);
   clearTimeout(pending.get(e.document.uri));
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onHover(async (params, token) => {
-  await ready;
-  const page = pageOf(params.textDocument.uri);
-  if (!page || token.isCancellationRequested) return null;
-  return hover(page, workspace, page.document.offsetAt(params.position), openText);
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? hover(page, workspace, page.document.offsetAt(params.position), openDocument) : null;
 });
 
-connection.onDefinition(async (params) => {
-  await ready;
-  const page = pageOf(params.textDocument.uri);
+connection.onDefinition(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
   return page ? definition(page, workspace, page.document.offsetAt(params.position)) : null;
 });
 
-connection.onDocumentLinks(async (params) => {
-  await ready;
-  const page = pageOf(params.textDocument.uri);
+connection.onDocumentLinks(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
   return page ? documentLinks(page, workspace) : null;
 });
 
-connection.onCodeAction(async (params) => {
-  await ready;
-  const page = pageOf(params.textDocument.uri);
-  return page ? codeActions(page, workspace, params.context.diagnostics) : null;
+connection.onCodeAction(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? codeActions(page, workspace, settings, params.context.diagnostics, params.context.only) : null;
 });
+
+connection.onReferences(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  if (!page) return null;
+  return references(page, workspace, page.document.offsetAt(params.position), openDocument, settings.maxPageSize, () => token.isCancellationRequested);
+});
+
+connection.onCodeLens(async (params, token) => {
+  const page = settings.backlinkLens ? await requestPage(params.textDocument.uri, token) : undefined;
+  return page ? backlinkLens(page, workspace) : [];
+});
+
+connection.onPrepareRename(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  if (!page) return null;
+  const prepared = prepareRename(page, workspace, page.document.offsetAt(params.position));
+  if ('error' in prepared) throw new ResponseError(ErrorCodes.InvalidRequest, prepared.error);
+  return prepared;
+});
+
+connection.onRenameRequest(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  if (!page) return null;
+  const edit = await rename(page, workspace, page.document.offsetAt(params.position), params.newName, openDocument, renameOptions());
+  if ('error' in edit) throw new ResponseError(ErrorCodes.InvalidRequest, edit.error);
+  return edit;
+});
+
+connection.workspace.onWillRenameFiles(async (params) => {
+  await ready;
+  const files = params.files
+    .map((f) => ({ oldPath: filePath(f.oldUri), newPath: filePath(f.newUri) }))
+    .filter((f): f is { oldPath: string; newPath: string } => f.oldPath !== undefined && f.newPath !== undefined);
+  return willRenameFiles(workspace, files, openDocument, renameOptions());
+});
+
+connection.onCompletion(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? completion(page, workspace, page.document.offsetAt(params.position)) : null;
+});
+
+connection.onDocumentSymbol(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? documentSymbols(page) : null;
+});
+
+connection.onWorkspaceSymbol(async (params) => {
+  await ready;
+  return workspaceSymbols(workspace, params.query);
+});
+
+connection.onFoldingRanges(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? foldingRanges(page) : null;
+});
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== FIX_ALL_IN_WORKSPACE_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+  const code = params.arguments?.[0] as DiagnosticCode;
+  if (!(FIXABLE_CODES as readonly string[]).includes(code)) throw new ResponseError(ErrorCodes.InvalidParams, `no fix-all for "${String(code)}"; one of ${FIXABLE_CODES.join(', ')}`);
+  await ready;
+  const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
+  progress?.begin(`Wiki Markdown: fixing ${code}`, 0, undefined, true);
+  const result = await fixAllInWorkspace(
+    workspace, code, openDocument, settings.maxPageSize,
+    () => progress?.token.isCancellationRequested ?? false,
+    (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
+  );
+  progress?.done();
+  if (result.cancelled || result.pages === 0) return { ...result, applied: false };
+  const applied = await connection.workspace.applyEdit({ label: `Fix all ${code}`, edit: result.edit });
+  return { pages: result.pages, edits: result.edits, cancelled: false, applied: applied.applied };
+});
+
+function renameOptions() {
+  return { updateWikiLinks: settings.renameWikiLinks, maxLength: settings.maxPageSize };
+}
 
 connection.onShutdown(() => {
   contentScan.cancelled = true;

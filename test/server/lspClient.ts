@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { Diagnostic, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver';
 
 export class LspClient {
   readonly connection: MessageConnection;
@@ -10,6 +10,8 @@ export class LspClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
   readonly logs: string[] = [];
+  /** Edits the server asked the editor to apply (`workspace/applyEdit`); all are accepted. */
+  readonly appliedEdits: { label?: string; edit: WorkspaceEdit }[] = [];
   private versions = new Map<string, number>();
 
   constructor(serverPath = 'dist/server.js') {
@@ -20,6 +22,10 @@ export class LspClient {
       for (const w of this.waiters.splice(0)) w();
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.connection.onRequest('workspace/applyEdit', (p: { label?: string; edit: WorkspaceEdit }) => {
+      this.appliedEdits.push(p);
+      return { applied: true };
+    });
     this.connection.listen();
   }
 
@@ -62,6 +68,17 @@ export class LspClient {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
       });
+    }
+  }
+
+  /** Asks again until the answer satisfies the predicate (the link graph fills in the background). */
+  async requestUntil<T>(method: string, params: unknown, until: (result: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.request<T>(method, params);
+      if (until(result)) return result;
+      if (Date.now() > deadline) throw new Error(`${method}: no satisfying answer; last: ${JSON.stringify(result)}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 

@@ -2,14 +2,17 @@
 // of its lead and its categories; for categories how many pages carry them. No command links,
 // and all page text is escaped.
 import type { Hover } from 'vscode-languageserver';
-import { categoryTitles, parsePage, type LinkNode } from '../parse';
+import { categoryTitles, type LinkNode } from '../parse';
 import type { Resolution, Workspace } from '../workspace/workspace';
-import { linkAt, spanRange, type PageContext } from './page';
+import { linkAt, loadPage, spanRange, type OpenDocument, type PageContext } from './page';
 import { escapeMarkdown, leadText } from './preview';
+
+/** The lead and categories are near the top; no need to parse all of a long page. */
+const PREVIEW_PARSE_LENGTH = 200_000;
 
 const KIND_NAMES = { local: 'local link', wiki: 'Wikipedia link', category: 'category', image: 'image', web: 'web link' } as const;
 
-export async function hover(page: PageContext, workspace: Workspace, offset: number, openText: (file: string) => string | undefined): Promise<Hover | null> {
+export async function hover(page: PageContext, workspace: Workspace, offset: number, openDocument: OpenDocument): Promise<Hover | null> {
   const link = linkAt(page.parsed, offset);
   if (!link) return null;
   const resolution = workspace.resolve(link, page.file);
@@ -17,25 +20,20 @@ export async function hover(page: PageContext, workspace: Workspace, offset: num
   if (link.target?.fragment) lines.push(`Section: ${escapeMarkdown(link.target.fragment)}`);
   if (link.kind === 'wiki' || link.kind === 'web' || link.kind === 'image') lines.push(`\`${link.dest.replace(/`/g, '')}\``);
   if (link.kind === 'category' && link.target) {
-    const n = workspace.categories.count(link.target.title);
-    lines.push(`${n} page${n === 1 ? '' : 's'} in the workspace carry this category${workspace.categories.complete ? '' : ' (still counting)'}`);
+    const n = workspace.links.count(link.target.title);
+    lines.push(`${n} page${n === 1 ? '' : 's'} in the workspace carry this category${workspace.links.progress.complete ? '' : ' (still counting)'}`);
   }
   if (resolution.state === 'exists') {
-    const text = openText(resolution.page.path) ?? await readPage(workspace, resolution.page.path);
-    if (text !== undefined) {
-      const parsed = parsePage(text, { maxLength: 200_000 });
-      const lead = leadText(text, parsed);
+    const target = await loadPage(workspace, resolution.page.path, openDocument, PREVIEW_PARSE_LENGTH);
+    if (target) {
+      const { parsed } = target;
+      const lead = leadText(target.document.getText(), parsed);
       if (lead) lines.push('---', escapeMarkdown(lead));
       const categories = categoryTitles(parsed).map((t) => t.replace(/^Category:/, ''));
       if (categories.length) lines.push(`Categories: ${categories.map(escapeMarkdown).join(' · ')}`);
     }
   }
   return { contents: { kind: 'markdown', value: lines.join('\n\n') }, range: spanRange(page.document, link) };
-}
-
-async function readPage(workspace: Workspace, file: string): Promise<string | undefined> {
-  const read = await workspace.readText(file);
-  return 'text' in read ? read.text : undefined;
 }
 
 function stateText(link: LinkNode, resolution: Resolution): string {

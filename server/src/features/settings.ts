@@ -23,12 +23,18 @@ export interface Settings {
   severities: Record<DiagnosticCode, SeverityName>;
   pageFolders: string[];
   maxPageSize: number;
+  /** Rename also rewrites `wiki` links naming the page. */
+  renameWikiLinks: boolean;
+  /** "N pages link here" above each page. */
+  backlinkLens: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   severities: DEFAULT_SEVERITIES,
   pageFolders: ['**/Page'],
   maxPageSize: 2_000_000,
+  renameWikiLinks: false,
+  backlinkLens: true,
 };
 
 const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -54,7 +60,17 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (typeof input.maxPageSize === 'number' && input.maxPageSize > 0) maxPageSize = input.maxPageSize;
     else problems.push(`wikiMarkdown.maxPageSize must be a positive number; using ${maxPageSize}`);
   }
-  return { settings: { severities, pageFolders, maxPageSize }, problems };
+  const flag = (section: string, key: string, fallback: boolean): boolean => {
+    const group = input[section];
+    const value = group && typeof group === 'object' ? (group as Record<string, unknown>)[key] : undefined;
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    problems.push(`wikiMarkdown.${section}.${key} must be true or false; using ${fallback}`);
+    return fallback;
+  };
+  const renameWikiLinks = flag('rename', 'updateWikiLinks', DEFAULT_SETTINGS.renameWikiLinks);
+  const backlinkLens = flag('codeLens', 'backlinks', DEFAULT_SETTINGS.backlinkLens);
+  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens }, problems };
 }
 
 export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {

@@ -1,6 +1,7 @@
 // All file I/O of the server goes through this interface, so that the workspace layer can be
 // tested on a fake and so that containment in the workspace folders is checked in one place.
 import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
 
 export interface DirEntry {
   name: string;
@@ -14,6 +15,8 @@ export interface FileStat {
   isDirectory: boolean;
   size: number;
   mtimeMs: number;
+  /** False when the file's mode has no write permission at all (the user marked it read-only). */
+  writable: boolean;
 }
 
 export interface FileSystem {
@@ -22,6 +25,8 @@ export interface FileSystem {
   readDirectory(path: string): Promise<DirEntry[]>;
   realPath(path: string): Promise<string | undefined>;
   readLink(path: string): Promise<string | undefined>;
+  /** Replaces a file's content atomically: a temporary file in the same folder, then a rename. */
+  writeFileAtomic(path: string, data: string): Promise<void>;
 }
 
 export const nodeFileSystem: FileSystem = {
@@ -29,7 +34,7 @@ export const nodeFileSystem: FileSystem = {
   async stat(path) {
     try {
       const s = await fsp.stat(path);
-      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs };
+      return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };
     } catch {
       return undefined;
     }
@@ -50,6 +55,17 @@ export const nodeFileSystem: FileSystem = {
       return await fsp.readlink(path);
     } catch {
       return undefined;
+    }
+  },
+  async writeFileAtomic(path, data) {
+    const temp = nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.tmp`);
+    const { mode } = await fsp.stat(path);
+    try {
+      await fsp.writeFile(temp, data, { mode });
+      await fsp.rename(temp, path);
+    } catch (e) {
+      await fsp.rm(temp, { force: true });
+      throw e;
     }
   },
 };

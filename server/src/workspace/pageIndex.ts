@@ -15,8 +15,11 @@ export class PageIndex {
   private readonly byTitle = new Map<string, PageEntry[]>();
   private readonly byPath = new Map<string, PageEntry>();
   private readonly byVariant = new Map<string, string[]>();
+  private readonly byRedirectTarget = new Map<string, PageEntry[]>();
   /** Incremented on every change, so that callers can tell whether what they computed is stale. */
   version = 0;
+  /** Page titles in code-unit order for prefix search, built on first use and then kept current. */
+  private sorted: string[] | undefined;
 
   get size(): number {
     return this.byPath.size;
@@ -25,7 +28,9 @@ export class PageIndex {
   add(entry: PageEntry): void {
     if (this.byPath.has(entry.path)) this.remove(entry.path);
     this.byPath.set(entry.path, entry);
+    if (this.sorted && entry.folder === 'Page' && !this.get(entry.title)) this.sorted.splice(lowerBound(this.sorted, entry.title), 0, entry.title);
     push(this.byTitle, this.key(entry), entry);
+    if (entry.redirectTo) push(this.byRedirectTarget, entry.redirectTo, entry);
     if (entry.folder === 'Page') {
       const titles = this.byVariant.get(variantKey(entry.title));
       if (!titles) this.byVariant.set(variantKey(entry.title), [entry.title]);
@@ -42,7 +47,13 @@ export class PageIndex {
     const rest = (this.byTitle.get(key) ?? []).filter((e) => e.path !== path);
     if (rest.length) this.byTitle.set(key, rest);
     else this.byTitle.delete(key);
+    if (entry.redirectTo) {
+      const redirects = (this.byRedirectTarget.get(entry.redirectTo) ?? []).filter((e) => e !== entry);
+      if (redirects.length) this.byRedirectTarget.set(entry.redirectTo, redirects);
+      else this.byRedirectTarget.delete(entry.redirectTo);
+    }
     if (entry.folder === 'Page' && !rest.some((e) => e.folder === 'Page')) {
+      if (this.sorted?.[lowerBound(this.sorted, entry.title)] === entry.title) this.sorted.splice(lowerBound(this.sorted, entry.title), 1);
       const vkey = variantKey(entry.title);
       const titles = (this.byVariant.get(vkey) ?? []).filter((t) => t !== entry.title);
       if (titles.length) this.byVariant.set(vkey, titles);
@@ -66,6 +77,25 @@ export class PageIndex {
     return (this.byVariant.get(variantKey(title)) ?? []).filter((t) => t !== title);
   }
 
+  /** The redirects pointing at a file. */
+  redirectsTo(path: string): readonly PageEntry[] {
+    return this.byRedirectTarget.get(path) ?? [];
+  }
+
+  /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
+  titlesWithPrefix(prefix: string, limit: number): string[] {
+    const sorted = this.sortedTitles();
+    const out: string[] = [];
+    for (let i = lowerBound(sorted, prefix); i < sorted.length && out.length < limit && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    return out;
+  }
+
+  /** Every page title, each once, in code-unit order. */
+  sortedTitles(): readonly string[] {
+    this.sorted ??= [...new Set(Array.from(this.pages(), (p) => p.title))].sort();
+    return this.sorted;
+  }
+
   *pages(): IterableIterator<PageEntry> {
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
   }
@@ -73,6 +103,18 @@ export class PageIndex {
   private key(entry: PageEntry): string {
     return `${entry.folder}\u0000${entry.title}`;
   }
+}
+
+/** The first index whose title is not below `title`. */
+function lowerBound(sorted: readonly string[], title: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < title) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

@@ -1,11 +1,12 @@
 // The corpus as the features see it: the page index, link resolution the way the wiki resolves
-// titles, safe reading of page contents, and a background scan of contents for category counts.
+// titles, safe reading of page contents, and a background scan of contents for the link graph.
 import * as path from 'node:path';
-import { categoryTitles, parsePage, type LinkNode, type ParsedPage } from '../parse';
+import { parsePage, type LinkNode, type ParsedPage } from '../parse';
+import { LinkGraph } from './linkGraph';
 import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
-import { pageTitle, scanCorpus } from './scan';
+import { pageTitle, scanCorpus, type ScanResult } from './scan';
 import { titleVariants } from './variants';
 
 export type Resolution =
@@ -15,7 +16,11 @@ export type Resolution =
   /** Links that name no page (web links, links without a target). */
   | { state: 'none' };
 
-export type ReadResult = { text: string } | { error: string };
+/**
+ * A page's text. `complete` is false when the file was cut at `maxFileBytes` or held invalid
+ * UTF-8 (shown as U+FFFD): such a text must never be written back.
+ */
+export type ReadResult = { text: string; complete: boolean } | { error: string };
 
 export interface WorkspaceOptions {
   pageFolders: readonly string[];
@@ -29,7 +34,8 @@ export class Workspace {
   readonly index = new PageIndex();
   roots: WorkspaceRoots;
   pageFolders: string[] = [];
-  readonly categories = new CategoryCounts();
+  readonly links = new LinkGraph();
+  private readonly editedPages = new Set<string>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -41,13 +47,19 @@ export class Workspace {
   }
 
   /** Indexes every page title under the workspace folders from file names. */
-  async scan(rootFolders: readonly string[] = this.roots.folders): Promise<void> {
+  async scan(rootFolders: readonly string[] = this.roots.folders): Promise<ScanResult> {
     this.roots = new WorkspaceRoots(rootFolders, this.fs);
     const result = await scanCorpus(this.fs, this.roots, this.options.pageFolders);
     for (const p of result.problems) this.log(p);
+    this.adopt(result);
+    this.log(`indexed ${this.index.size} pages in ${result.pageFolders.length} page folder(s)`);
+    return result;
+  }
+
+  /** Takes over the result of a scan made elsewhere (by the CLI's main thread, for its workers). */
+  adopt(result: ScanResult): void {
     this.pageFolders = result.pageFolders;
     for (const entry of result.entries) this.index.add(entry);
-    this.log(`indexed ${this.index.size} pages in ${result.pageFolders.length} page folder(s)`);
   }
 
   /** The page folder a file lies in, and whether it is a `Redirect` folder. */
@@ -73,12 +85,23 @@ export class Workspace {
       if (target && this.roots.containsLexically(target)) entry.redirectTo = target;
     }
     this.index.add(entry);
+    if (entry.folder === 'Page') await this.refreshLinks(file);
     return true;
+  }
+
+  /** Re-reads a page's links from its file (changed on disk, or closed in the editor). */
+  async refreshLinks(file: string): Promise<void> {
+    this.editedPages.delete(file);
+    if (this.index.byFile(file)?.folder !== 'Page') return;
+    const read = await this.readText(file);
+    if ('text' in read) this.links.record(file, parsePage(read.text, { maxLength: this.options.maxFileBytes }));
+    else this.links.forget(file);
   }
 
   fileDeleted(file: string): boolean {
     const removed = this.index.remove(file) !== undefined;
-    this.categories.forget(file);
+    this.links.forget(file);
+    this.editedPages.delete(file);
     return removed;
   }
 
@@ -131,52 +154,69 @@ export class Workspace {
       return { error: `cannot read ${file}: ${(e as Error).message}` };
     }
     if (bytes.subarray(0, 8192).includes(0)) return { error: `skipped ${file}: binary content` };
-    if (bytes.length > this.options.maxFileBytes) bytes = bytes.subarray(0, this.options.maxFileBytes);
-    return { text: new TextDecoder('utf-8').decode(bytes) };
+    let complete = true;
+    if (bytes.length > this.options.maxFileBytes) {
+      bytes = bytes.subarray(0, this.options.maxFileBytes);
+      complete = false;
+    }
+    // The BOM stays in the text, so that a text written back keeps it.
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), complete };
+    } catch {
+      return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), complete: false };
+    }
   }
 
-  /** Reads and parses every page once, in the background, for category counts. */
+  /**
+   * The titles a link may name to reach this page: its own, its Traditional/Simplified variants
+   * and the redirects to it. Callers resolve each link to be sure it reaches the page.
+   */
+  titlesReaching(page: PageEntry): string[] {
+    const titles = new Set([page.title, ...titleVariants(page.title), ...this.index.variantsOf(page.title)]);
+    for (const redirect of this.index.redirectsTo(page.path)) titles.add(redirect.title);
+    return [...titles];
+  }
+
+  /** Replaces a page's text on disk (atomically), never outside the workspace or over a read-only file. */
+  async writeText(file: string, text: string): Promise<{ error: string } | undefined> {
+    if (!(await this.roots.containsReally(file))) return { error: `not written: ${file} is outside the workspace folders` };
+    const stat = await this.fs.stat(file);
+    if (!stat?.isFile) return { error: `not written: ${file} is not a file` };
+    if (!stat.writable) return { error: `not written: ${file} is read-only` };
+    try {
+      await this.fs.writeFileAtomic(file, text);
+      return undefined;
+    } catch (e) {
+      return { error: `cannot write ${file}: ${(e as Error).message}` };
+    }
+  }
+
+  /** Reads and parses every page once, in the background, into the link graph. */
   async scanContents(isCancelled: () => boolean, onProgress: (done: number, total: number) => void): Promise<void> {
     const pages = [...this.index.pages()];
-    let done = 0;
+    const progress = this.links.progress;
+    progress.total = pages.length;
     for (const page of pages) {
       if (isCancelled()) return;
-      const read = await this.readText(page.path);
-      if ('text' in read) this.categories.record(page.path, parsePage(read.text, { maxLength: this.options.maxFileBytes }));
-      if (++done % 200 === 0 || done === pages.length) onProgress(done, pages.length);
+      // A page recorded from the editor is newer than its file.
+      if (!this.editedPages.has(page.path)) {
+        const read = await this.readText(page.path);
+        if ('text' in read) this.links.record(page.path, parsePage(read.text, { maxLength: this.options.maxFileBytes }));
+      }
+      if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
     }
-    this.categories.complete = true;
+    progress.complete = true;
+  }
+
+  /** Takes an edited page's links into the graph. */
+  pageEdited(file: string, parsed: ParsedPage): void {
+    if (!this.index.byFile(file)) return;
+    this.editedPages.add(file);
+    this.links.record(file, parsed);
   }
 }
 
 function isBelow(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
-/** How many pages carry each category, from the background scan and from edited pages. */
-export class CategoryCounts {
-  private readonly byPage = new Map<string, string[]>();
-  private readonly counts = new Map<string, number>();
-  complete = false;
-
-  record(file: string, parsed: ParsedPage): void {
-    this.forget(file);
-    const titles = categoryTitles(parsed);
-    this.byPage.set(file, titles);
-    for (const t of titles) this.counts.set(t, (this.counts.get(t) ?? 0) + 1);
-  }
-
-  forget(file: string): void {
-    for (const t of this.byPage.get(file) ?? []) {
-      const n = (this.counts.get(t) ?? 1) - 1;
-      if (n > 0) this.counts.set(t, n);
-      else this.counts.delete(t);
-    }
-    this.byPage.delete(file);
-  }
-
-  count(category: string): number {
-    return this.counts.get(category) ?? 0;
-  }
 }

@@ -1,0 +1,79 @@
+// One page through the checks (and fixes) of `wikimd check`: the same diagnostics and fixes as
+// the language server. Runs on the main thread or in a worker.
+import { pathToFileURL } from 'node:url';
+import { createTwoFilesPatch } from 'diff';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Workspace } from '../workspace/workspace';
+import { findProblems, toDiagnostics } from '../features/diagnostics';
+import { applyEdits, fixAllEdits } from '../features/fixes';
+import { pageContext } from '../features/page';
+import type { DiagnosticCode, Settings } from '../features/settings';
+
+export interface Row {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  code: string;
+  message: string;
+}
+
+export interface FileResult {
+  file: string;
+  rows: Row[];
+  /** Why the page was skipped or not fixed. */
+  problem?: string;
+  /** Edits applied (or, with dryRun, that would be). */
+  fixed: number;
+  /** With dryRun: the unified diff of the fixes. */
+  diff?: string;
+}
+
+export interface CheckOptions {
+  settings: Settings;
+  fix?: readonly DiagnosticCode[];
+  dryRun: boolean;
+  /** Paths in diffs are shown relative to this folder. */
+  displayPath: (file: string) => string;
+}
+
+const SEVERITIES = ['error', 'error', 'warning', 'information', 'hint'] as const;
+
+export async function checkFile(workspace: Workspace, file: string, options: CheckOptions): Promise<FileResult> {
+  const read = await workspace.readText(file);
+  if ('error' in read) return { file, rows: [], problem: read.error, fixed: 0 };
+  const uri = pathToFileURL(file).href;
+  let page = pageContext(TextDocument.create(uri, 'markdown', 0, read.text), file, options.settings.maxPageSize);
+  const result: FileResult = { file, rows: [], fixed: 0 };
+
+  if (options.fix?.length) {
+    const edits = fixAllEdits(page, workspace, new Set(options.fix));
+    if (edits.length && !read.complete) {
+      result.problem = `not fixed: ${file} is larger than the size limit or is not valid UTF-8`;
+    } else if (edits.length) {
+      const fixedText = applyEdits(read.text, edits);
+      const shown = options.displayPath(file);
+      if (options.dryRun) {
+        result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, read.text, fixedText, undefined, undefined, { context: 3 });
+        result.fixed = edits.length;
+      } else {
+        const failed = await workspace.writeText(file, fixedText);
+        if (failed) result.problem = failed.error;
+        else {
+          result.fixed = edits.length;
+          page = pageContext(TextDocument.create(uri, 'markdown', 1, fixedText), file, options.settings.maxPageSize);
+        }
+      }
+    }
+  }
+
+  for (const d of toDiagnostics(page, findProblems(page, workspace), options.settings)) {
+    result.rows.push({
+      line: d.range.start.line + 1, column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+      severity: SEVERITIES[d.severity ?? 1], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value,
+    });
+  }
+  return result;
+}

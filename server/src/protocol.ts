@@ -1,0 +1,12 @@
+// Names shared by the server and the client: commands, and the codes fix-all can fix. Constants
+// only, no imports, so the client bundle takes nothing else from the server.
+
+/** Codes whose findings have a preferred fix that is safe to apply in bulk. */
+export const FIXABLE_CODES = ['link-trail', 'variant-title', 'wiki-page-exists', 'empty-parens'] as const;
+
+/** Client command: the references view on the pages linking here. */
+export const SHOW_BACKLINKS_COMMAND = 'wikiMarkdown.showBacklinks';
+/** Client command: asks which code to fix, then runs the server's command. */
+export const FIX_ALL_COMMAND = 'wikiMarkdown.fixAllInWorkspace';
+/** Server command (workspace/executeCommand): computes the edit and asks the client to apply it. */
+export const FIX_ALL_IN_WORKSPACE_COMMAND = 'wikiMarkdown.server.fixAllInWorkspace';

@@ -1,0 +1,130 @@
+// `wikimd check` (dist/cli.js) on a temporary copy of the real pages in test/fixtures.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const CLI = resolve('dist/cli.js');
+let dir: string;
+
+function wikimd(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function files(): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else out.set(join(d, e.name), readFileSync(join(d, e.name)));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const LINE = /^(.+\.md):(\d+):(\d+): (error|warning|information|hint) ([a-z-]+) (.+)$/;
+const countsOf = (stdout: string) => {
+  const counts: Record<string, number> = {};
+  for (const line of stdout.split('\n')) {
+    const m = LINE.exec(line);
+    if (m) counts[m[5]] = (counts[m[5]] ?? 0) + 1;
+  }
+  return counts;
+};
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wikimd-cli-'));
+  cpSync('test/fixtures/corpus', dir, { recursive: true });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('text: one line per diagnostic, a summary table, exit 0 without errors', () => {
+  const r = wikimd('check', '.');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => LINE.test(l));
+  assert.ok(lines.length > 100);
+  assert.ok(lines.some((l) => l.startsWith('Page/AmigaOS.md:') && l.includes('warning missing-page Page "PowerPC"')));
+  const table = r.stdout.slice(r.stdout.indexOf('pages checked'));
+  const counts = countsOf(r.stdout);
+  for (const [code, n] of Object.entries(counts)) assert.match(table, new RegExp(`\\n  ${code} +${n}\\n`));
+  assert.match(r.stdout, /\n6 pages checked in /);
+});
+
+test('json and sarif carry the same diagnostics as text', () => {
+  const text = countsOf(wikimd('check').stdout);
+  const json = JSON.parse(wikimd('check', '--format', 'json').stdout);
+  assert.equal(json.pages, 6);
+  for (const [code, n] of Object.entries(text)) assert.equal(json.counts[code], n);
+
+  const sarif = JSON.parse(wikimd('check', '--format=sarif', '.').stdout);
+  // The fields SARIF 2.1.0's schema requires, and those code-scanning UIs read.
+  assert.equal(sarif.version, '2.1.0');
+  assert.equal(sarif.runs.length, 1);
+  const run = sarif.runs[0];
+  assert.equal(run.tool.driver.name, 'wikimd');
+  const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
+  assert.equal(run.results.length, json.diagnostics.length);
+  for (const result of run.results) {
+    assert.equal(typeof result.message.text, 'string');
+    assert.ok(ruleIds.includes(result.ruleId));
+    assert.equal(run.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+    assert.ok(['error', 'warning', 'note', 'none'].includes(result.level));
+    const { artifactLocation, region } = result.locations[0].physicalLocation;
+    assert.match(artifactLocation.uri, /\.md$/);
+    assert.ok(region.startLine >= 1 && region.startColumn >= 1 && region.endLine >= region.startLine);
+  }
+});
+
+test('--dry-run prints a unified diff and writes nothing', () => {
+  const before = files();
+  const r = wikimd('check', '--fix', 'link-trail', '--dry-run');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^--- a\/Page\/\$\.md$/m);
+  assert.match(r.stdout, /^-.*\[英属北美也被称为\]/m);
+  assert.match(r.stdout, /^\+.*\[英属北美\]\(https:\/\/zh\.wikipedia\.org\/wiki\/英属北美 "wikilink"\)也被称为/m);
+  assert.deepEqual(files(), before);
+});
+
+test('--fix applies the fixes in place; a re-check finds none of those codes and the rest unchanged', () => {
+  const before = countsOf(wikimd('check').stdout);
+  const amiga = join(dir, 'Page/AmigaOS.md');
+  chmodSync(amiga, 0o444);
+  const untouched = readFileSync(amiga);
+  const r = wikimd('check', '--fix', 'link-trail,empty-parens');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /not written: .*AmigaOS\.md is read-only/, 'the read-only page is reported');
+  assert.deepEqual(readFileSync(amiga), untouched, 'and left alone');
+  const after = countsOf(wikimd('check').stdout);
+  const amigaTrails = countsOf(wikimd('check').stdout.split('\n').filter((l) => l.startsWith('Page/AmigaOS.md')).join('\n'))['link-trail'] ?? 0;
+  assert.ok(amigaTrails > 0);
+  assert.equal(after['link-trail'] ?? 0, amigaTrails, 'only the read-only page keeps its trails');
+  assert.equal(after['empty-parens'] ?? 0, 0);
+  for (const code of ['missing-page', 'footnote', 'wiki-page-exists']) assert.equal(after[code], before[code], code);
+  chmodSync(amiga, 0o644);
+});
+
+test('the output is the same with one worker or several', () => {
+  const strip = (s: string) => s.replace(/checked in [\d.]+ s/, '');
+  const one = wikimd('check', '--jobs', '1', '--format', 'json');
+  const two = wikimd('check', '--jobs', '2', '--format', 'json');
+  const body = (s: string) => strip(JSON.stringify({ ...JSON.parse(s), seconds: 0 }));
+  assert.equal(body(two.stdout), body(one.stdout));
+});
+
+test('exit 1 on an error-severity diagnostic, 2 on bad usage; unreadable files are skipped', () => {
+  writeFileSync(join(dir, 'Page/Escape.md'), '[x](../Page/../../../../etc/passwd.md "wikilink")\n');
+  writeFileSync(join(dir, 'Page/Binary.md'), Buffer.from([0x89, 0x50, 0, 0, 0xff]));
+  const r = wikimd('check');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /Page\/Escape\.md:1:1: error outside-workspace/);
+  assert.match(r.stderr, /skipped .*Binary\.md: binary content/);
+  assert.equal(wikimd('check', '--format', 'xml').code, 2);
+  assert.equal(wikimd('check', '--fix', 'missing-page').code, 2);
+  assert.equal(wikimd('check', '--dry-run').code, 2);
+  assert.equal(wikimd('lint').code, 2);
+  assert.equal(wikimd('check', 'no-such-folder').code, 2);
+});

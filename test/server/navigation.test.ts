@@ -1,0 +1,193 @@
+// Corpus-wide features over LSP against the bundled server: references and the backlink lens,
+// rename (files really moved), willRenameFiles, completion, symbols, folding, fix-all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type {
+  CodeAction, CodeLens, CompletionList, DocumentSymbol, FoldingRange, Location, TextEdit, WorkspaceEdit, WorkspaceSymbol,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LspClient } from './lspClient';
+import { makeWorkspace, type TempWorkspace } from './workspaceFixture';
+import { applyToDisk } from './applyEdit';
+
+let ws: TempWorkspace;
+let client: LspClient;
+
+const TARGET = '**目标**是一个页面。\n\n## 历史\n\n### 早期\n\n早期的文字。\n\n## 参见\n\n文字\\[1\\]。\n\n1.  \n2.  一个注释\n';
+const LINKS_BY_TITLE_AND_VARIANT = '[目标](../Page/目标.md "wikilink")和[目標](../Page/目標.md "wikilink")，再[目标](../Page/目标.md#历史 "wikilink")。\n';
+const LINKS_BY_WIKI_AND_REDIRECT = '[目标](https://zh.wikipedia.org/wiki/目标 "wikilink")与[靶子](../Redirect/靶子.md "wikilink")，[其他](../Page/其他.md "wikilink")。\n';
+
+before(async () => {
+  ws = makeWorkspace({
+    '目标.md': TARGET,
+    '甲.md': LINKS_BY_TITLE_AND_VARIANT,
+    '乙.md': LINKS_BY_WIKI_AND_REDIRECT,
+    '丙.md': '没有链接。[目标的一次](../Page/目标.md "wikilink")\n',
+    '其他.md': '**其他**\n',
+  });
+  symlinkSync('../Page/目标.md', join(ws.root, 'Redirect', '靶子.md'));
+  client = new LspClient();
+  await client.initialize(ws.root);
+});
+
+after(async () => {
+  await client.stop();
+  ws.dispose();
+});
+
+const pos = (text: string, needle: string, delta = 1) => {
+  const doc = TextDocument.create('x', 'markdown', 1, text);
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, needle);
+  return doc.positionAt(at + delta);
+};
+const rel = (uri: string) => relative(ws.root, fileURLToPath(uri));
+const snapshot = () => {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) files.set(relative(ws.root, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(ws.root);
+  return files;
+};
+
+test('references: every link reaching the page, by title, variant, fragment, redirect and wiki link', async () => {
+  const uri = await client.open(ws.page('甲.md'), LINKS_BY_TITLE_AND_VARIANT);
+  const params = { textDocument: { uri }, position: pos(LINKS_BY_TITLE_AND_VARIANT, '[目标]'), context: { includeDeclaration: false } };
+  const refs = await client.requestUntil<Location[]>('textDocument/references', params, (r) => r.length >= 6);
+  // 甲: title, variant 目標, fragment; 乙: wiki link, redirect 靶子; 丙: one (with a swallowed trail). Not 乙's link to 其他.
+  assert.equal(refs.length, 6);
+  const files = new Set(refs.map((r) => rel(r.uri)));
+  assert.deepEqual([...files].sort(), ['Page/丙.md', 'Page/乙.md', 'Page/甲.md']);
+  const inJia = refs.filter((r) => r.uri.endsWith(encodeURI('甲.md')));
+  assert.equal(inJia.length, 3, 'title, variant and fragment links in 甲');
+  const inYi = refs.filter((r) => r.uri.endsWith(encodeURI('乙.md')));
+  assert.equal(inYi.length, 2, 'the wiki link and the redirect in 乙, not the link to 其他');
+  const yi = readFileSync(ws.page('乙.md'), 'utf8');
+  const yiDoc = TextDocument.create('x', 'markdown', 1, yi);
+  assert.deepEqual(inYi.map((r) => yi.slice(yiDoc.offsetAt(r.range.start), yiDoc.offsetAt(r.range.start) + 4)).sort(), ['[目标]', '[靶子]']);
+});
+
+test('references from inside the page itself; the lens counts linking pages', async () => {
+  const uri = await client.open(ws.page('目标.md'), TARGET);
+  const refs = await client.requestUntil<Location[]>('textDocument/references', { textDocument: { uri }, position: pos(TARGET, '早期的'), context: { includeDeclaration: false } }, (r) => r.length >= 6);
+  assert.equal(refs.length, 6);
+  const lenses = await client.requestUntil<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }, (l) => !l[0]?.command?.title.includes('indexing'));
+  // 甲 links by title and variant, 乙 by wiki link and redirect, 丙 once: three pages, each counted once.
+  assert.equal(lenses[0].command!.title, '3 pages link here');
+  assert.equal(lenses[0].command!.command, 'wikiMarkdown.showBacklinks');
+  assert.deepEqual(lenses[0].range.start, { line: 0, character: 0 });
+});
+
+test('rename: moves the file and rewrites every local link to it; nothing else changes', async () => {
+  const text = readFileSync(ws.page('DragonFly_BSD.md'), 'utf8');
+  const uri = await client.open(ws.page('DragonFly_BSD.md'), text);
+  const at = pos(text, '[AmigaOS]');
+  await client.requestUntil<Location[]>('textDocument/references', { textDocument: { uri }, position: at, context: { includeDeclaration: false } }, (r) => r.length > 0);
+  const prepared = await client.request<{ placeholder: string }>('textDocument/prepareRename', { textDocument: { uri }, position: at });
+  assert.equal(prepared.placeholder, 'AmigaOS');
+  await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: at, newName: 'DragonFly BSD' }), /already exists/);
+  await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: at, newName: 'Amiga|OS' }), /cannot contain "\|"/);
+
+  const before = snapshot();
+  const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: at, newName: 'AmigaOS 4' });
+  applyToDisk(edit);
+  const afterRename = snapshot();
+  assert.ok(!existsSync(ws.page('AmigaOS.md')) && existsSync(ws.page('AmigaOS_4.md')), 'the file moved');
+  assert.equal(afterRename.get('Page/AmigaOS_4.md'), before.get('Page/AmigaOS.md'), 'its content is untouched');
+  assert.equal(afterRename.get('Page/DragonFly_BSD.md'), before.get('Page/DragonFly_BSD.md')!.replace('[AmigaOS](../Page/AmigaOS.md "wikilink")', '[AmigaOS](../Page/AmigaOS_4.md "wikilink")'));
+  for (const [file, content] of before) {
+    if (file !== 'Page/AmigaOS.md' && file !== 'Page/DragonFly_BSD.md') assert.equal(afterRename.get(file), content, `${file} unchanged`);
+  }
+});
+
+test('rename keeps fragments, follows variants, leaves redirects and (by default) wiki links', async () => {
+  const uri = pathToFileURL(ws.page('目标.md')).href;
+  const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos(TARGET, '早期的'), newName: '新目标' });
+  const texts = new Map<string, string>();
+  for (const change of edit.documentChanges ?? []) {
+    if (!('textDocument' in change)) continue;
+    const text = readFileSync(fileURLToPath(change.textDocument.uri), 'utf8');
+    texts.set(rel(change.textDocument.uri), TextDocument.applyEdits(TextDocument.create('x', 'markdown', 0, text), change.edits as TextEdit[]));
+  }
+  assert.equal(texts.get('Page/甲.md'), '[目标](../Page/新目标.md "wikilink")和[目標](../Page/新目标.md "wikilink")，再[目标](../Page/新目标.md#历史 "wikilink")。\n');
+  assert.equal(texts.get('Page/乙.md'), undefined, 'wiki links and redirects are left as they are');
+  const renames = (edit.documentChanges ?? []).filter((c) => 'kind' in c && c.kind === 'rename');
+  assert.equal(renames.length, 1);
+  // The open document 甲 carries its version, so the editor can refuse a stale edit.
+  const jia = (edit.documentChanges ?? []).find((c) => 'textDocument' in c && c.textDocument.uri.endsWith(encodeURI('甲.md')));
+  assert.ok(jia && 'textDocument' in jia && jia.textDocument.version === 1);
+});
+
+test('willRenameFiles: renaming a page in the explorer updates the links to it', async () => {
+  const edit = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', {
+    files: [{ oldUri: pathToFileURL(ws.page('其他.md')).href, newUri: pathToFileURL(ws.page('其它.md')).href }],
+  });
+  assert.ok(edit?.documentChanges?.length === 1);
+  const change = edit.documentChanges[0];
+  assert.ok('textDocument' in change);
+  assert.deepEqual((change.edits as TextEdit[]).map((e) => e.newText), ['../Page/其它.md']);
+});
+
+test('completion: titles by prefix in a destination and in new link text, across variants', async () => {
+  const text = '见[目](../Page/目\n以及[DragonF\n';
+  const uri = await client.open(ws.page('丁.md'), text);
+  const inDest = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: pos(text, '目\n', 1) });
+  assert.ok(inDest.items.some((i) => i.label === '目标'), JSON.stringify(inDest.items.map((i) => i.label)));
+  const item = inDest.items.find((i) => i.label === '目标')!;
+  assert.equal((item.textEdit as { newText: string }).newText, '目标.md "wikilink")');
+  const inText = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: pos(text, 'DragonF\n', 7) });
+  const dragon = inText.items.find((i) => i.label === 'DragonFly BSD')!;
+  assert.equal((dragon.textEdit as { newText: string }).newText, '[DragonFly BSD](../Page/DragonFly_BSD.md "wikilink")');
+  // Typed in Traditional, the Simplified title is offered.
+  const trad = '[目標';
+  const uri2 = await client.open(ws.page('戊.md'), trad);
+  const variant = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uri2 }, position: { line: 0, character: 3 } });
+  assert.ok(variant.items.some((i) => i.label === '目标'));
+});
+
+test('document symbols, workspace symbols and folding ranges', async () => {
+  const uri = pathToFileURL(ws.page('目标.md')).href;
+  const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => c.name)]), [['历史', ['早期']], ['参见', []]]);
+  const found = await client.request<WorkspaceSymbol[]>('workspace/symbol', { query: 'dfly' });
+  assert.equal(found[0].name, 'DragonFly BSD', 'fuzzy: d-f-l-y in order');
+  const variant = await client.request<WorkspaceSymbol[]>('workspace/symbol', { query: '目標' });
+  assert.ok(variant.some((s) => s.name === '目标'));
+  const folds = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+  const lines = TARGET.split('\n');
+  const line = (s: string) => lines.findIndex((l) => l.startsWith(s));
+  assert.ok(folds.some((f) => f.startLine === line('## 历史') && f.endLine === line('早期的')), 'section 历史');
+  assert.ok(folds.some((f) => f.startLine === line('1.') && f.endLine === line('2.')), 'the notes list');
+});
+
+test('fix all: per page (source.fixAll) and across the workspace, previewed with a change annotation', async () => {
+  const text = readFileSync(ws.page('$.md'), 'utf8');
+  const uri = await client.open(ws.page('$.md'), text);
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], only: ['source.fixAll'] } });
+  assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.wikiMarkdown']);
+  const fixedPage = TextDocument.applyEdits(TextDocument.create(uri, 'markdown', 1, text), actions[0].edit!.changes![uri]);
+  assert.ok(!fixedPage.includes('[波托西](../Page/波托西.md "wikilink")（）'), 'empty parentheses removed');
+  assert.ok(fixedPage.includes('[英属北美](https://zh.wikipedia.org/wiki/英属北美 "wikilink")也被称为'), 'trail moved out');
+  const lightbulb = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } });
+  assert.ok(!lightbulb.some((a) => a.kind === 'source.fixAll.wikiMarkdown'), 'not offered on the lightbulb');
+
+  const result = await client.request<{ pages: number; edits: number; applied: boolean }>('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['link-trail'] });
+  assert.ok(result.applied && result.pages >= 3, JSON.stringify(result));
+  const { edit } = client.appliedEdits.at(-1)!;
+  const annotations = Object.values(edit.changeAnnotations ?? {});
+  assert.deepEqual(annotations.map((a) => a.needsConfirmation), [true]);
+  for (const change of edit.documentChanges ?? []) {
+    assert.ok('textDocument' in change);
+    for (const e of change.edits) assert.equal((e as { annotationId?: string }).annotationId, 'wiki-markdown.link-trail');
+  }
+  await assert.rejects(client.request('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['missing-page'] }), /no fix-all/);
+});
