@@ -1,12 +1,13 @@
 // Bundles the extension client, the language server and the CLI with esbuild;
 // with --tests also bundles every test/**/*.test.ts to out/test for node's test runner
-// (Node 20 cannot run TypeScript itself).
+// (Node 20 cannot run TypeScript itself); with --e2e the VS Code suite to out/e2e.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const withTests = process.argv.includes('--tests');
+const withE2e = process.argv.includes('--e2e');
 
 const common = {
   bundle: true,
@@ -24,8 +25,19 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 
+if (withE2e) {
+  // The suite runs inside VS Code's extension host: `vscode` is provided there, mocha is loaded from node_modules.
+  rmSync('out/e2e', { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/suite/extension.test.ts'],
+    outdir: 'out/e2e',
+    external: ['vscode', 'mocha'],
+  });
+}
+
 if (withTests) {
-  rmSync('out', { recursive: true, force: true });
+  rmSync('out/test', { recursive: true, force: true });
   const entries = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

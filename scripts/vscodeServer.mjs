@@ -25,6 +25,17 @@ function npmInstall(dir, spec, env) {
   });
 }
 
+/**
+ * VS Code's `kerberos` module compiles against the GSSAPI headers (Debian's libkrb5-dev). As root
+ * they are installed with apt; otherwise the message says what to install.
+ */
+function ensureSystemPackages() {
+  if (existsSync('/usr/include/gssapi/gssapi.h')) return;
+  if (process.getuid?.() !== 0) throw new Error('VS Code server needs the GSSAPI headers: sudo apt-get install -y libkrb5-dev');
+  log('installing libkrb5-dev with apt-get (GSSAPI headers for VS Code\'s kerberos module)');
+  execFileSync('apt-get', ['install', '-y', '-qq', 'libkrb5-dev'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 /** Makes sure Node 24 and code-server are installed; returns their paths. */
 export function ensureVsCodeServer() {
   const nodeDir = path.join(cacheRoot, `node-${NODE_VERSION}`);
@@ -39,6 +50,7 @@ export function ensureVsCodeServer() {
   const serverMain = path.join(csDir, 'node_modules/code-server/lib/vscode/out/server-main.js');
   const done = path.join(csDir, '.installed');
   if (!existsSync(done)) {
+    ensureSystemPackages();
     log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (≈620 MB, a few minutes)`);
     rmSync(csDir, { recursive: true, force: true });
     // Native modules must be built for Node 24's ABI, with its headers.

@@ -1,0 +1,137 @@
+// The extension in a real VS Code, through the API a user's editor uses. Runs in the extension
+// host on a temporary copy of the real pages (the runner makes it), so it may edit and delete.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'wiki-markdown.wiki-markdown';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const page = (name: string) => vscode.Uri.joinPath(folder(), 'Page', name);
+
+/** The range of the whole link `[text](…)` whose raw text starts with `[text`. */
+function linkRange(doc: vscode.TextDocument, startsWith: string): vscode.Range {
+  const text = doc.getText();
+  const start = text.indexOf(startsWith);
+  assert.ok(start >= 0, `page lacks ${startsWith}`);
+  const end = text.indexOf(')', text.indexOf('](', start)) + 1;
+  return new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'wiki-markdown');
+
+function codesAt(uri: vscode.Uri, range: vscode.Range): string[] {
+  return ours(uri).filter((d) => d.range.isEqual(range)).map((d) => String(d.code)).sort();
+}
+
+async function open(name: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(page(name));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+suite('Wiki Markdown in VS Code', () => {
+  let amiga: vscode.TextDocument;
+
+  suiteSetup(async () => {
+    amiga = await open('AmigaOS.md');
+    console.log(`[e2e] VS Code ${vscode.version}, Node ${process.version}, ${amiga.uri.toString()} as ${amiga.languageId}`);
+  });
+
+  test('the extension activates on a Page/*.md file and its server publishes diagnostics', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, 'the extension is installed');
+    await waitFor('activation', () => (extension.isActive ? true : undefined));
+    assert.equal(amiga.languageId, 'markdown', 'files stay markdown');
+    await waitFor('diagnostics from the language server', () => (ours(amiga.uri).length ? true : undefined));
+  });
+
+  test('diagnostics: missing page, link trail, variant title, empty parentheses at their links', async () => {
+    const range = (s: string) => linkRange(amiga, s);
+    await waitFor('missing-page on [PowerPC]', () => (codesAt(amiga.uri, range('[PowerPC]')).includes('missing-page') ? true : undefined));
+    assert.deepEqual(codesAt(amiga.uri, range('[PowerPC]')), ['missing-page']);
+    assert.deepEqual(codesAt(amiga.uri, range('[32位处理器]')), ['link-trail']);
+    assert.deepEqual(codesAt(amiga.uri, range('[内核]')), ['variant-title']);
+    const dollar = await open('$.md');
+    const start = dollar.getText().indexOf('（）');
+    const parens = new vscode.Range(dollar.positionAt(start), dollar.positionAt(start + 2));
+    const codes = await waitFor('empty-parens', () => (codesAt(dollar.uri, parens).length ? codesAt(dollar.uri, parens) : undefined));
+    assert.deepEqual(codes, ['empty-parens']);
+  });
+
+  test('hover on a local link shows the target title and its lead text', async () => {
+    const dragonfly = await open('DragonFly_BSD.md');
+    const at = linkRange(dragonfly, '[AmigaOS]').start.translate(0, 2);
+    const text = await waitFor('hover', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dragonfly.uri, at);
+      const value = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+      return value.includes('AmigaOS') ? value : undefined;
+    });
+    assert.match(text, /\*\*AmigaOS\*\* · local link · exists/);
+    assert.match(text, /适用于 Amiga/, 'the lead of AmigaOS.md');
+  });
+
+  test('go to definition on a local link opens the page file', async () => {
+    const dragonfly = await open('DragonFly_BSD.md');
+    const at = linkRange(dragonfly, '[AmigaOS]').start.translate(0, 2);
+    const found = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', dragonfly.uri, at);
+    const uris = found.map((l) => ('targetUri' in l ? l.targetUri : l.uri).toString());
+    assert.deepEqual(uris, [page('AmigaOS.md').toString()]);
+  });
+
+  test('the link-trail quick fix, applied, moves the trail out of the link and changes nothing else', async () => {
+    const before = amiga.getText();
+    const range = linkRange(amiga, '[32位处理器]');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', amiga.uri, range);
+    const fix = actions.find((a) => a.title === 'Move "处理器" out of the link');
+    assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(amiga.getText(), before.replace(
+      '[32位处理器](https://zh.wikipedia.org/wiki/32位 "wikilink")',
+      '[32位](https://zh.wikipedia.org/wiki/32位 "wikilink")处理器',
+    ));
+  });
+
+  test('deleting a linked page on disk makes its missing-page diagnostic appear', async () => {
+    const dragonfly = await open('DragonFly_BSD.md');
+    const range = linkRange(dragonfly, '[AmigaOS]');
+    await waitFor('diagnostics for DragonFly BSD', () => (ours(dragonfly.uri).length ? true : undefined));
+    assert.deepEqual(codesAt(dragonfly.uri, range), []);
+    await vscode.workspace.fs.delete(page('AmigaOS.md'));
+    const codes = await waitFor('missing-page after the delete', () => (codesAt(dragonfly.uri, range).includes('missing-page') ? codesAt(dragonfly.uri, range) : undefined));
+    assert.deepEqual(codes, ['missing-page']);
+  });
+
+  test('the injection grammar is contributed to markdown', () => {
+    const grammars = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.grammars as { injectTo: string[]; path: string }[];
+    assert.deepEqual(grammars.map((g) => g.injectTo), [['text.html.markdown']]);
+  });
+
+  suiteTeardown(async () => {
+    // Cues for the runner, which reads the rendered editor while the extension still runs: first the
+    // colour-check page as it is drawn, then a picture of it with a hover open and the problems below.
+    const pause = () => new Promise((r) => setTimeout(r, 2500));
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    const colours = await open('Colours.md');
+    await pause();
+    console.log('[e2e] cue: check colours');
+    await pause();
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    const editor = await vscode.window.showTextDocument(colours);
+    const at = linkRange(colours, '[DragonFly BSD]').start.translate(0, 3);
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await pause();
+    console.log('[e2e] cue: take screenshot');
+    await pause();
+  });
+});
