@@ -16,6 +16,16 @@ const cacheRoot = process.env.WIKIMD_VSCODE_CACHE
 
 const log = (...a) => console.log('[vscode-server]', ...a);
 
+/**
+ * The environment without what an outer npm (`npm test`, `npm start`) sets for its scripts: its
+ * `npm_config_*` would override the inner npm's config (its user agent names Node 20, which
+ * code-server's install script rejects).
+ */
+function cleanEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
+  return { ...env, ...extra };
+}
+
 function npmInstall(dir, spec, env) {
   mkdirSync(dir, { recursive: true });
   // A private package.json keeps npm from walking up into the repository.
@@ -44,7 +54,7 @@ export function ensureVsCodeServer() {
   if (!existsSync(nodeBin)) {
     log(`installing node@${NODE_VERSION} into ${nodeDir}`);
     rmSync(nodeDir, { recursive: true, force: true });
-    npmInstall(nodeDir, `node@${NODE_VERSION}`, process.env);
+    npmInstall(nodeDir, `node@${NODE_VERSION}`, cleanEnv());
   }
   const csDir = path.join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
   const serverMain = path.join(csDir, 'node_modules/code-server/lib/vscode/out/server-main.js');
@@ -54,11 +64,10 @@ export function ensureVsCodeServer() {
     log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (≈620 MB, a few minutes)`);
     rmSync(csDir, { recursive: true, force: true });
     // Native modules must be built for Node 24's ABI, with its headers.
-    npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
+    npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, cleanEnv({
       PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`,
       npm_config_nodedir: nodeHome,
-    });
+    }));
     if (!existsSync(serverMain)) throw new Error(`code-server installed but ${serverMain} is missing`);
     writeFileSync(done, new Date().toISOString());
   }
