@@ -23,8 +23,6 @@ import { fixAllInWorkspace } from './features/fixAllWorkspace';
 import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES } from './protocol';
 import { DEFAULT_SETTINGS, readSettings, type DiagnosticCode, type Settings } from './features/settings';
 
-const DIAGNOSTICS_DEBOUNCE_MS = 150;
-
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
@@ -80,7 +78,7 @@ function validate(uri: string) {
   connection.sendDiagnostics({ uri, version: page.document.version, diagnostics: toDiagnostics(page, findProblems(page, workspace), settings) });
 }
 
-function scheduleValidation(uri: string, delay = DIAGNOSTICS_DEBOUNCE_MS) {
+function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
   clearTimeout(pending.get(uri));
   pending.set(uri, setTimeout(() => {
     pending.delete(uri);

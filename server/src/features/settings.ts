@@ -27,6 +27,8 @@ export interface Settings {
   renameWikiLinks: boolean;
   /** "N pages link here" above each page. */
   backlinkLens: boolean;
+  /** Milliseconds of quiet after an edit before the page is checked again. */
+  diagnosticsDelay: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxPageSize: 2_000_000,
   renameWikiLinks: false,
   backlinkLens: true,
+  diagnosticsDelay: 150,
 };
 
 const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -55,11 +58,15 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (Array.isArray(input.pageFolders) && input.pageFolders.every((g) => typeof g === 'string' && g !== '')) pageFolders = input.pageFolders as string[];
     else problems.push('wikiMarkdown.pageFolders must be a list of globs; using **/Page');
   }
-  let maxPageSize = DEFAULT_SETTINGS.maxPageSize;
-  if (input.maxPageSize !== undefined) {
-    if (typeof input.maxPageSize === 'number' && input.maxPageSize > 0) maxPageSize = input.maxPageSize;
-    else problems.push(`wikiMarkdown.maxPageSize must be a positive number; using ${maxPageSize}`);
-  }
+  const number = (key: 'maxPageSize' | 'diagnosticsDelay', min: number): number => {
+    const value = input[key];
+    if (value === undefined) return DEFAULT_SETTINGS[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= min) return value;
+    problems.push(`wikiMarkdown.${key} must be a number of at least ${min}; using ${DEFAULT_SETTINGS[key]}`);
+    return DEFAULT_SETTINGS[key];
+  };
+  const maxPageSize = number('maxPageSize', 1);
+  const diagnosticsDelay = number('diagnosticsDelay', 0);
   const flag = (section: string, key: string, fallback: boolean): boolean => {
     const group = input[section];
     const value = group && typeof group === 'object' ? (group as Record<string, unknown>)[key] : undefined;
@@ -70,7 +77,7 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   };
   const renameWikiLinks = flag('rename', 'updateWikiLinks', DEFAULT_SETTINGS.renameWikiLinks);
   const backlinkLens = flag('codeLens', 'backlinks', DEFAULT_SETTINGS.backlinkLens);
-  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens }, problems };
+  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay }, problems };
 }
 
 export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {

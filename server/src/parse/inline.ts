@@ -33,6 +33,9 @@ interface Destination {
   title?: string;
 }
 
+/** Unclosed `[` remembered at once. */
+const MAX_OPENERS = 1024;
+
 export function scanInline(text: string, start: number, end: number, sink: InlineSink): void {
   const openers: { pos: number; image: boolean }[] = [];
   let codeRuns: CodeRuns | undefined;
@@ -68,6 +71,8 @@ export function scanInline(text: string, start: number, end: number, sink: Inlin
           continue;
         }
       }
+      // Brackets never nest this deep in a page; forgetting the oldest keeps memory flat on `[[[[…`.
+      if (openers.length === MAX_OPENERS) openers.splice(0, MAX_OPENERS / 2);
       openers.push({ pos: i, image: i > start && text.charCodeAt(i - 1) === 0x21 && text.charCodeAt(i - 2) !== BACKSLASH });
       i++;
     } else if (c === CLOSE_BRACKET) {

@@ -1,5 +1,5 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
-import { variantKey } from './variants';
+import { fastVariantKey } from './variants';
 
 export interface PageEntry {
   /** The MediaWiki title (`PHP (プログラミング言語)`, `TCP/IP`). */
@@ -12,7 +12,8 @@ export interface PageEntry {
 }
 
 export class PageIndex {
-  private readonly byTitle = new Map<string, PageEntry[]>();
+  /** Title → entries, one map per folder kind (no key strings built on every lookup). */
+  private readonly byTitle = { Page: new Map<string, PageEntry[]>(), Redirect: new Map<string, PageEntry[]>() };
   private readonly byPath = new Map<string, PageEntry>();
   private readonly byVariant = new Map<string, string[]>();
   private readonly byRedirectTarget = new Map<string, PageEntry[]>();
@@ -29,11 +30,11 @@ export class PageIndex {
     if (this.byPath.has(entry.path)) this.remove(entry.path);
     this.byPath.set(entry.path, entry);
     if (this.sorted && entry.folder === 'Page' && !this.get(entry.title)) this.sorted.splice(lowerBound(this.sorted, entry.title), 0, entry.title);
-    push(this.byTitle, this.key(entry), entry);
+    push(this.byTitle[entry.folder], entry.title, entry);
     if (entry.redirectTo) push(this.byRedirectTarget, entry.redirectTo, entry);
     if (entry.folder === 'Page') {
-      const titles = this.byVariant.get(variantKey(entry.title));
-      if (!titles) this.byVariant.set(variantKey(entry.title), [entry.title]);
+      const titles = this.byVariant.get(fastVariantKey(entry.title));
+      if (!titles) this.byVariant.set(fastVariantKey(entry.title), [entry.title]);
       else if (!titles.includes(entry.title)) titles.push(entry.title);
     }
     this.version++;
@@ -43,10 +44,10 @@ export class PageIndex {
     const entry = this.byPath.get(path);
     if (!entry) return undefined;
     this.byPath.delete(path);
-    const key = this.key(entry);
-    const rest = (this.byTitle.get(key) ?? []).filter((e) => e.path !== path);
-    if (rest.length) this.byTitle.set(key, rest);
-    else this.byTitle.delete(key);
+    const titles = this.byTitle[entry.folder];
+    const rest = (titles.get(entry.title) ?? []).filter((e) => e.path !== path);
+    if (rest.length) titles.set(entry.title, rest);
+    else titles.delete(entry.title);
     if (entry.redirectTo) {
       const redirects = (this.byRedirectTarget.get(entry.redirectTo) ?? []).filter((e) => e !== entry);
       if (redirects.length) this.byRedirectTarget.set(entry.redirectTo, redirects);
@@ -54,7 +55,7 @@ export class PageIndex {
     }
     if (entry.folder === 'Page' && !rest.some((e) => e.folder === 'Page')) {
       if (this.sorted?.[lowerBound(this.sorted, entry.title)] === entry.title) this.sorted.splice(lowerBound(this.sorted, entry.title), 1);
-      const vkey = variantKey(entry.title);
+      const vkey = fastVariantKey(entry.title);
       const titles = (this.byVariant.get(vkey) ?? []).filter((t) => t !== entry.title);
       if (titles.length) this.byVariant.set(vkey, titles);
       else this.byVariant.delete(vkey);
@@ -69,12 +70,12 @@ export class PageIndex {
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
-    return this.byTitle.get(`${folder}\u0000${title}`)?.[0];
+    return this.byTitle[folder].get(title)?.[0];
   }
 
-  /** Titles of pages that are variants of this title (same Simplified form), other than itself. */
+  /** Titles of pages that may be variants of this title (same character-wise Simplified form), other than itself. */
   variantsOf(title: string): string[] {
-    return (this.byVariant.get(variantKey(title)) ?? []).filter((t) => t !== title);
+    return (this.byVariant.get(fastVariantKey(title)) ?? []).filter((t) => t !== title);
   }
 
   /** The redirects pointing at a file. */
@@ -98,10 +99,6 @@ export class PageIndex {
 
   *pages(): IterableIterator<PageEntry> {
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
-  }
-
-  private key(entry: PageEntry): string {
-    return `${entry.folder}\u0000${entry.title}`;
   }
 }
 

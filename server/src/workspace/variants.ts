@@ -8,16 +8,53 @@ const toHongKong = OpenCC.Converter({ from: 'cn', to: 'hk' });
 
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 
+/** Conversions are slow (a dictionary walk each) and the same titles come back page after page. */
+const CACHE_LIMIT = 200_000;
+const keyCache = new Map<string, string>();
+const variantCache = new Map<string, string[]>();
+
+function cached<T>(cache: Map<string, T>, title: string, compute: (t: string) => T): T {
+  let value = cache.get(title);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = compute(title);
+    cache.set(title, value);
+  }
+  return value;
+}
+
+/**
+ * A cheap key under which variants of a title meet: each character on its own in its Simplified
+ * form (cached per character). The index files titles under it, so a missing title whose key no
+ * page shares is known missing without converting it; only keys that meet get the exact check.
+ */
+const charKeys = new Map<string, string>();
+export function fastVariantKey(title: string): string {
+  if (!HAN.test(title)) return title;
+  let key = '';
+  for (const c of title) {
+    let k = charKeys.get(c);
+    if (k === undefined) {
+      k = HAN.test(c) ? toSimplified(c) : c;
+      charKeys.set(c, k);
+    }
+    key += k;
+  }
+  return key;
+}
+
 /** The key under which all variants of a title meet: its Simplified form. */
 export function variantKey(title: string): string {
-  return HAN.test(title) ? toSimplified(title) : title;
+  return HAN.test(title) ? cached(keyCache, title, toSimplified) : title;
 }
 
 /** The titles MediaWiki tries for a missing title: its conversions to each variant. */
 export function titleVariants(title: string): string[] {
   if (!HAN.test(title)) return [];
-  const simplified = toSimplified(title);
-  const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified)]);
-  out.delete(title);
-  return [...out];
+  return cached(variantCache, title, (t) => {
+    const simplified = variantKey(t);
+    const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified)]);
+    out.delete(t);
+    return [...out];
+  });
 }

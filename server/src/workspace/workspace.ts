@@ -7,7 +7,7 @@ import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
 import { pageTitle, scanCorpus, type ScanResult } from './scan';
-import { titleVariants } from './variants';
+import { titleVariants, variantKey } from './variants';
 
 export type Resolution =
   | { state: 'exists'; page: PageEntry; match: 'exact' | 'variant' | 'redirect' }
@@ -27,6 +27,9 @@ export interface WorkspaceOptions {
   /** Largest file read, in bytes; larger pages are read only up to it. */
   maxFileBytes: number;
 }
+
+/** How long the background scan works before letting waiting requests run. */
+const YIELD_EVERY_MS = 20;
 
 export const DEFAULT_OPTIONS: WorkspaceOptions = { pageFolders: ['**/Page'], maxFileBytes: 2_000_000 };
 
@@ -128,12 +131,16 @@ export class Workspace {
   lookUpTitle(title: string): Resolution {
     const exact = this.index.get(title);
     if (exact) return { state: 'exists', page: exact, match: 'exact' };
+    // Only titles filed under the same cheap key can be variants: most missing titles stop here.
+    const candidates = this.index.variantsOf(title);
+    if (!candidates.length) return { state: 'missing' };
     for (const variant of titleVariants(title)) {
       const page = this.index.get(variant);
       if (page) return { state: 'exists', page, match: 'variant' };
     }
-    // Titles mixing both scripts meet only through the shared Simplified key.
-    const [mixed] = this.index.variantsOf(title);
+    // Titles mixing both scripts meet only through their Simplified forms.
+    const key = variantKey(title);
+    const mixed = candidates.find((t) => variantKey(t) === key);
     const page = mixed === undefined ? undefined : this.index.get(mixed);
     return page ? { state: 'exists', page, match: 'variant' } : { state: 'missing' };
   }
@@ -196,7 +203,13 @@ export class Workspace {
     const pages = [...this.index.pages()];
     const progress = this.links.progress;
     progress.total = pages.length;
+    let lastYield = Date.now();
     for (const page of pages) {
+      // Let requests in between pages: reads are synchronous underneath.
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
       if (isCancelled()) return;
       // A page recorded from the editor is newer than its file.
       if (!this.editedPages.has(page.path)) {

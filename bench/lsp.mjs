@@ -1,0 +1,174 @@
+// Drives our language server over stdio as an editor does and times what a user waits for:
+// titles indexed, first diagnostics, a keystroke on a 100 KB page, hover/definition/completion,
+// the background link graph (with the server's peak RSS), references.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function procStatus(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMB: kb('VmRSS') / 1024, peakRssMB: kb('VmHWM') / 1024 };
+  } catch {
+    return { rssMB: 0, peakRssMB: 0 };
+  }
+}
+
+/** Starts the server on `root`; resolves when the titles are indexed. */
+async function startServer(root) {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const diagnostics = new Map();
+  const waiters = [];
+  let indexedAt;
+  let graphDoneAt;
+  const onIndexed = new Promise((resolve) => {
+    connection.onNotification('window/logMessage', (p) => {
+      if (/^indexed \d+ pages/.test(p.message)) {
+        indexedAt = ms(t0);
+        resolve();
+      }
+    });
+  });
+  const onGraph = new Promise((resolve) => {
+    connection.onNotification('$/progress', (p) => {
+      if (p.value?.kind === 'end') {
+        graphDoneAt = ms(t0);
+        resolve();
+      }
+    });
+  });
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onNotification('textDocument/publishDiagnostics', (p) => {
+    diagnostics.set(p.uri, p);
+    for (const w of waiters.splice(0)) w();
+  });
+  connection.listen();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).href,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'bench' }],
+    capabilities: { window: { workDoneProgress: true } },
+    initializationOptions: { settings: { diagnosticsDelay: 0 } },
+  });
+  await connection.sendNotification('initialized', {});
+  const server = {
+    child, connection, t0, onIndexed, onGraph,
+    get indexedAt() { return indexedAt; },
+    get graphDoneAt() { return graphDoneAt; },
+    async diagnosticsFor(uri, version) {
+      for (;;) {
+        const got = diagnostics.get(uri);
+        if (got && (version === undefined || got.version === version)) return got;
+        await new Promise((r) => waiters.push(r));
+      }
+    },
+    async stop() {
+      await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 5000))]).catch(() => undefined);
+      await connection.sendNotification('exit').catch(() => undefined);
+      connection.dispose();
+      child.kill();
+    },
+  };
+  return server;
+}
+
+const position = (text, offset) => {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+};
+
+export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
+  const pageDir = path.join(root, 'Page');
+  const names = readdirSync(pageDir).filter((n) => n.endsWith('.md')).sort();
+  const server = await startServer(root);
+  const { connection } = server;
+  const out = {};
+
+  // A page opened right away: diagnostics wait for the titles, never for the link graph.
+  const first = path.join(pageDir, names[0]);
+  const firstUri = pathToFileURL(first).href;
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: firstUri, languageId: 'markdown', version: 1, text: readFileSync(first, 'utf8') } });
+  await server.onIndexed;
+  out.indexTitlesSeconds = server.indexedAt / 1000;
+  await server.diagnosticsFor(firstUri, 1);
+  out.firstDiagnosticsSeconds = ms(server.t0) / 1000;
+
+  // A 100 KB page made of real generated pages, edited one keystroke at a time.
+  let big = '';
+  for (let i = 0; big.length < 100_000; i++) big += readFileSync(path.join(pageDir, names[(i * 7919) % names.length]), 'utf8');
+  const bigUri = pathToFileURL(path.join(pageDir, '__bench_100k.md')).href;
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'markdown', version: 1, text: big } });
+  await server.diagnosticsFor(bigUri, 1);
+  const keystrokes = [];
+  for (let v = 2; v <= 41; v++) {
+    const at = position(big, Math.floor(big.length / 2));
+    const t0 = process.hrtime.bigint();
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bigUri, version: v },
+      contentChanges: [{ range: { start: at, end: at }, text: 'x' }],
+    });
+    await server.diagnosticsFor(bigUri, v);
+    keystrokes.push(ms(t0));
+    big = big.slice(0, Math.floor(big.length / 2)) + 'x' + big.slice(Math.floor(big.length / 2));
+  }
+  out.keystrokeDiagnosticsMs = { p50: percentile(keystrokes, 50), p95: percentile(keystrokes, 95) };
+
+  // Requests at local links of the big page.
+  const links = [...big.matchAll(/\[[^\]\n]+\]\(\.\.\/Page\//g)].map((m) => position(big, m.index + 1));
+  const timeRequests = async (method, params) => {
+    const times = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = process.hrtime.bigint();
+      await connection.sendRequest(method, params(links[i % links.length]));
+      times.push(ms(t0));
+    }
+    return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  };
+  const at = (p) => ({ textDocument: { uri: bigUri }, position: p });
+  out.hoverMs = await timeRequests('textDocument/hover', at);
+  out.definitionMs = await timeRequests('textDocument/definition', at);
+  // Completion in the text of a new link: `[` plus the start of a title.
+  const completionUri = pathToFileURL(path.join(pageDir, '__bench_completion.md')).href;
+  const prefixes = names.slice(0, 200).map((n) => n.slice(0, 2));
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: completionUri, languageId: 'markdown', version: 1, text: prefixes.map((p) => `[${p}`).join('\n') } });
+  const completionTimes = [];
+  for (let i = 0; i < prefixes.length; i++) {
+    const t0 = process.hrtime.bigint();
+    await connection.sendRequest('textDocument/completion', { textDocument: { uri: completionUri }, position: { line: i, character: prefixes[i].length + 1 } });
+    completionTimes.push(ms(t0));
+  }
+  out.completionMs = { p50: percentile(completionTimes, 50), p95: percentile(completionTimes, 95) };
+  out.rssBeforeGraphMB = procStatus(server.child.pid).rssMB;
+
+  let timer;
+  const graph = await Promise.race([server.onGraph.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), graphTimeoutS * 1000); })]);
+  clearTimeout(timer);
+  out.linkGraphSeconds = graph ? server.graphDoneAt / 1000 : null;
+  out.serverPeakRssMB = procStatus(server.child.pid).peakRssMB;
+  const t0 = process.hrtime.bigint();
+  const refs = await connection.sendRequest('textDocument/references', { ...at(links[0]), context: { includeDeclaration: false } });
+  out.referencesMs = ms(t0);
+  out.referencesFound = refs?.length ?? 0;
+  await server.stop();
+
+  // Restart on the unchanged corpus.
+  const again = await startServer(root);
+  await again.onIndexed;
+  out.restartIndexSeconds = again.indexedAt / 1000;
+  await again.stop();
+  return out;
+}

@@ -1,0 +1,103 @@
+// `npm run bench [-- --pages N] [--compare-pages M] [--seed S] [--keep]`
+// Generates a corpus of N pages (default 100k) in a temporary folder, then measures in one run:
+//   the floor (read every byte), our CLI, our language server over LSP, and — on an M-page corpus
+//   (default 5000, the peer is slow) — our CLI against vscode-markdown-languageservice.
+// Prints a table and writes bench/results.json. Numbers only: no pass/fail here.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './generate.mjs';
+import { measureServer } from './lsp.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? dflt : process.argv[i + 1] ?? true;
+};
+const pages = Number(arg('pages', 100_000));
+const comparePages = Number(arg('compare-pages', Math.min(5000, pages)));
+const seed = Number(arg('seed', 1));
+const keep = process.argv.includes('--keep');
+const say = (...a) => console.error('[bench]', ...a);
+
+/** Runs a node script as its own process; wall time here, CPU and peak RSS from inside it. */
+function measure(script, args) {
+  const usageFile = path.join(os.tmpdir(), `bench-usage-${process.pid}-${Date.now()}.json`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', path.join(ROOT, 'bench/usage.cjs'), script, ...args], {
+    encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, BENCH_USAGE_FILE: usageFile, CI: '1' },
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${script} failed (${r.status}): ${r.stderr}`);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+  rmSync(usageFile);
+  return { wallSeconds, ...usage, stdout: r.stdout };
+}
+
+const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
+const top = mkdtempSync(path.join(os.tmpdir(), 'wikimd-bench-'));
+const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, memGB: round(os.totalmem() / 2 ** 30, 1), node: process.version }, pages, comparePages, seed };
+try {
+  const full = path.join(top, 'full');
+  say(`generating ${pages} pages`);
+  let t0 = Date.now();
+  const generated = generateCorpus({ pages, out: full, seed });
+  results.corpus = { pages, megabytes: round(generated.bytes / 1e6, 1), generateSeconds: round((Date.now() - t0) / 1000, 1) };
+
+  say('floor: reading every byte');
+  const floor = measure(path.join(ROOT, 'bench/floor.mjs'), [full]);
+  results.floor = { wallSeconds: round(floor.wallSeconds), cpuSeconds: round(floor.cpuSeconds), peakRssMB: round(floor.peakRssMB, 0) };
+
+  say('our CLI on the whole corpus');
+  const cli = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--format', 'json', full]);
+  results.cli = { wallSeconds: round(cli.wallSeconds), cpuSeconds: round(cli.cpuSeconds), peakRssMB: round(cli.peakRssMB, 0), counts: JSON.parse(cli.stdout).counts };
+
+  say('our language server over LSP');
+  const server = await measureServer(full);
+  results.server = Object.fromEntries(Object.entries(server).map(([k, v]) => [k, typeof v === 'number' ? round(v, 3) : v && typeof v === 'object' ? { p50: round(v.p50, 3), p95: round(v.p95, 3) } : v]));
+
+  if (!keep) rmSync(full, { recursive: true, force: true });
+  const small = path.join(top, 'compare');
+  say(`comparison corpus of ${comparePages} pages: ours, then the peer`);
+  generateCorpus({ pages: comparePages, out: small, seed });
+  const oursSmall = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--format', 'json', small]);
+  const peer = measure(path.join(ROOT, 'bench/peer.mjs'), [small]);
+  const floorSmall = measure(path.join(ROOT, 'bench/floor.mjs'), [small]);
+  results.compare = {
+    pages: comparePages,
+    ours: { wallSeconds: round(oursSmall.wallSeconds), cpuSeconds: round(oursSmall.cpuSeconds), peakRssMB: round(oursSmall.peakRssMB, 0) },
+    peer: { wallSeconds: round(peer.wallSeconds), cpuSeconds: round(peer.cpuSeconds), peakRssMB: round(peer.peakRssMB, 0), diagnostics: JSON.parse(peer.stdout).diagnostics },
+    floor: { wallSeconds: round(floorSmall.wallSeconds), cpuSeconds: round(floorSmall.cpuSeconds) },
+  };
+  results.compare.speedup = { wall: round(peer.wallSeconds / oursSmall.wallSeconds, 1), cpu: round(peer.cpuSeconds / oursSmall.cpuSeconds, 1) };
+} finally {
+  if (keep) say(`kept ${top}`);
+  else rmSync(top, { recursive: true, force: true });
+}
+
+writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const s = results.server;
+const c = results.compare;
+const lines = [
+  `corpus: ${results.corpus.pages} pages, ${results.corpus.megabytes} MB (generated in ${results.corpus.generateSeconds} s); ${results.machine.cpus} cores`,
+  '',
+  '| what | ours | peer | ratio | target |',
+  '|---|---|---|---|---|',
+  `| floor: read every byte | ${results.floor.wallSeconds} s | | | |`,
+  `| CLI check, whole corpus (wall / CPU / peak RSS) | ${results.cli.wallSeconds} s / ${results.cli.cpuSeconds} s / ${results.cli.peakRssMB} MB | | ${round(results.cli.wallSeconds / results.floor.wallSeconds, 1)}× floor | |`,
+  `| server start → titles indexed | ${s.indexTitlesSeconds} s | | | < 5 s at 1.4M |`,
+  `| server start → diagnostics of the open page | ${s.firstDiagnosticsSeconds} s | | | < 1 s |`,
+  `| keystroke → diagnostics, 100 KB page (p50 / p95) | ${s.keystrokeDiagnosticsMs.p50} / ${s.keystrokeDiagnosticsMs.p95} ms | | | < 10 ms |`,
+  `| hover p50 / p95 | ${s.hoverMs.p50} / ${s.hoverMs.p95} ms | | | < 5 ms p95 |`,
+  `| definition p50 / p95 | ${s.definitionMs.p50} / ${s.definitionMs.p95} ms | | | < 5 ms p95 |`,
+  `| completion p50 / p95 | ${s.completionMs.p50} / ${s.completionMs.p95} ms | | | < 5 ms p95 |`,
+  `| link graph built (server start →) / server peak RSS | ${s.linkGraphSeconds ?? 'timed out'} s / ${s.serverPeakRssMB} MB | | | < 60 s, < 1.5 GB |`,
+  `| references on a link (graph complete) | ${s.referencesMs} ms (${s.referencesFound} found) | | | |`,
+  `| restart, unchanged corpus → titles indexed | ${s.restartIndexSeconds} s | | | < 2 s |`,
+  `| link check of ${c.pages} pages (wall) | ${c.ours.wallSeconds} s | ${c.peer.wallSeconds} s | ${c.speedup.wall}× | ≥ 20× |`,
+  `| same, CPU time | ${c.ours.cpuSeconds} s | ${c.peer.cpuSeconds} s | ${c.speedup.cpu}× | |`,
+  `| same, peak RSS | ${c.ours.peakRssMB} MB | ${c.peer.peakRssMB} MB | | |`,
+];
+console.log(lines.join('\n'));
