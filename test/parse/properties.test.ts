@@ -1,0 +1,134 @@
+// Property tests (fast-check): the parser on arbitrary strings and on real pages with random
+// edits, and every preferred fix on fuzzed pages. `FUZZ_RUNS` scales the runs (`npm run fuzz`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parsePage, type ParsedPage, type Span } from '../../server/src/parse';
+import { Workspace } from '../../server/src/workspace/workspace';
+import { findProblems } from '../../server/src/features/diagnostics';
+import { applyEdits, fixesFor } from '../../server/src/features/fixes';
+import { pageContext } from '../../server/src/features/page';
+import { MemoryFileSystem } from '../workspace/memoryFileSystem';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const params = { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) };
+
+/** Pieces that matter to the parser, and some that do not. */
+const PIECES = [
+  '[', ']', '(', ')', '\\', '\n', '\n\n', '"', '<', '>', '!', '*', '`', '```', '-', '{', '}', '（', '）', '#', '|', ' ',
+  '\uD800', '\uDC00', '\u0000', '\r', '\r\n', '\uFEFF', '中', '國', 'a', '1', '.', '/', ':', '%', '_', 'ⓦ', 'Ⓡ',
+  '../Page/', '../Redirect/', 'https://zh.wikipedia.org/wiki/', ' "wikilink")', '<!--', '-->', '\\[1\\]', '[^1]', '1.  ',
+  '## ', '<a href="', '" title="wikilink">', '</a>', '-{', '}-', '.md', 'Category:', 'File:', '"fig:', '    ',
+];
+const wikiText = fc.array(fc.constantFrom(...PIECES), { maxLength: 80 }).map((xs) => xs.join(''));
+
+const FIXTURES = join('test', 'fixtures', 'corpus');
+const realPages: { name: string; text: string }[] = [];
+for (const dir of [join(FIXTURES, 'Page'), join(FIXTURES, 'gen2023', 'Page')]) {
+  for (const name of readdirSync(dir)) realPages.push({ name, text: readFileSync(join(dir, name), 'utf8') });
+}
+
+/** Random edits of a real page: deletions and insertions of the pieces above (shown compactly when a property fails). */
+const pageEdits = fc.record({
+  page: fc.nat(realPages.length - 1),
+  edits: fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(12), insert: fc.constantFrom('', ...PIECES) }), { maxLength: 8 }),
+});
+
+function editedPage({ page, edits }: { page: number; edits: { at: number; remove: number; insert: string }[] }) {
+  let text = realPages[page].text;
+  for (const e of edits) {
+    const at = Math.floor(e.at * text.length);
+    text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+  }
+  return { name: realPages[page].name, text };
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+function spansOf(page: ParsedPage): Span[] {
+  return [
+    ...page.links, ...page.links.map((l) => ({ start: l.textStart, end: l.textEnd })), ...page.links.map((l) => ({ start: l.destStart, end: l.destEnd })),
+    ...page.headings, ...page.footnoteRefs, ...page.footnoteNotes, ...page.emptyParens, ...page.variantMarkup,
+    ...page.codeBlocks, ...page.codeSpans, ...page.comments, ...page.tables, ...(page.boldTitle ? [page.boldTitle] : []),
+  ];
+}
+
+function checkParse(text: string): void {
+  const page = parsePage(text);
+  assert.ok(page.parsedLength <= text.length);
+  for (const s of spansOf(page)) {
+    assert.ok(s.start >= 0 && s.start <= s.end && s.end <= text.length, `span ${s.start}-${s.end} outside ${text.length}`);
+    for (const offset of [s.start, s.end]) {
+      const splits = offset > 0 && offset < text.length && isHigh(text.charCodeAt(offset - 1)) && isLow(text.charCodeAt(offset));
+      assert.ok(!splits, `offset ${offset} splits a surrogate pair`);
+    }
+  }
+  for (const l of page.links) {
+    const inside = (a: number, b: number) => l.start <= a && a <= b && b <= l.end;
+    assert.ok(inside(l.textStart, l.textEnd) && inside(l.destStart, l.destEnd), 'text and destination lie inside the link');
+    assert.ok(l.textEnd <= l.destStart || l.destEnd <= l.textStart, 'text and destination do not overlap');
+  }
+  // Links nest (figures with links in their captions) or are disjoint, never cross.
+  for (const a of page.links) {
+    for (const b of page.links) {
+      const disjoint = a.end <= b.start || b.end <= a.start;
+      const nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+      assert.ok(disjoint || nested, `links ${a.start}-${a.end} and ${b.start}-${b.end} cross`);
+    }
+  }
+  // Printing the text around and inside the outermost links gives the page back, byte for byte.
+  let printed = '';
+  let at = 0;
+  for (const l of page.links) {
+    if (l.start < at) continue;
+    const [first, second] = l.textStart < l.destStart ? [l.textStart, l.destStart] : [l.destStart, l.textStart];
+    printed += text.slice(at, l.start) + text.slice(l.start, first) + text.slice(first, second) + text.slice(second, l.end);
+    at = l.end;
+  }
+  assert.equal(printed + text.slice(at), text);
+}
+
+test('parser: arbitrary text never throws; spans inside the text, on code point boundaries, nested or disjoint', () => {
+  fc.assert(fc.property(wikiText, checkParse), params);
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), checkParse), params);
+});
+
+test('parser: real pages with random edits keep every property', () => {
+  fc.assert(fc.property(pageEdits, (edits) => checkParse(editedPage(edits).text)), params);
+});
+
+test('fixes: each preferred fix on a fuzzed page edits only its finding and adds no problem of another kind', async () => {
+  const files: Record<string, string> = {};
+  for (const p of realPages) files[`/ws/Page/${p.name}`] = p.text;
+  files['/ws/Page/內核.md'] = '**內核**';
+  files['/ws/Page/抢占式多任务处理.md'] = '**抢占式多任务处理**';
+  const workspace = new Workspace(new MemoryFileSystem(files), () => undefined, ['/ws']);
+  await workspace.scan();
+  const counts = (text: string, file: string) => {
+    const found = new Map<string, number>();
+    const page = pageContext(TextDocument.create('file:///x', 'markdown', 1, text), file, 2_000_000);
+    for (const f of findProblems(page, workspace)) found.set(f.code, (found.get(f.code) ?? 0) + 1);
+    return found;
+  };
+  fc.assert(fc.property(pageEdits, (edits) => {
+    const { name, text } = editedPage(edits);
+    const file = `/ws/Page/${name}`;
+    const page = pageContext(TextDocument.create('file:///x', 'markdown', 1, text), file, 2_000_000);
+    const before = counts(text, file);
+    for (const finding of findProblems(page, workspace)) {
+      const fix = fixesFor(page, workspace, finding).find((f) => f.preferred);
+      if (!fix) continue;
+      for (const e of fix.edits) assert.ok(finding.start <= e.start && e.end <= finding.end, `${finding.code}: edit ${e.start}-${e.end} outside ${finding.start}-${finding.end}`);
+      const fixed = applyEdits(text, fix.edits);
+      const after = counts(fixed, file);
+      for (const [code, n] of after) {
+        if (code !== finding.code) assert.ok(n <= (before.get(code) ?? 0), `fixing ${finding.code} added a ${code}`);
+      }
+    }
+  }), { ...params, numRuns: Math.max(20, Math.floor(RUNS / 5)) });
+});

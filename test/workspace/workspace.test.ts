@@ -1,0 +1,69 @@
+// The workspace layer on an in-memory file system: scanning, resolution, containment, reading.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePage } from '../../server/src/parse';
+import { Workspace } from '../../server/src/workspace/workspace';
+import { MemoryFileSystem } from './memoryFileSystem';
+
+function workspaceOf(fs: MemoryFileSystem) {
+  const logs: string[] = [];
+  return { ws: new Workspace(fs, (m) => logs.push(m), ['/ws'], { pageFolders: ['**/Page'], maxFileBytes: 1000 }), logs };
+}
+const link = (text: string) => parsePage(text).links[0];
+
+test('resolution: exact, variant, redirect inside, redirect and links escaping, missing', async () => {
+  const fs = new MemoryFileSystem({
+    '/ws/Page/內核.md': '**內核**',
+    '/ws/Page/Amiga.md': '**Amiga**',
+    '/etc/passwd.md': 'root:x:0:0',
+  });
+  fs.symlink('/ws/Redirect/Amiga_computer.md', '../Page/Amiga.md');
+  fs.symlink('/ws/Redirect/Etc.md', '/etc/passwd.md');
+  const { ws } = workspaceOf(fs);
+  await ws.scan();
+  const from = '/ws/Page/Amiga.md';
+  assert.deepEqual(ws.resolve(link('[a](../Page/Amiga.md "wikilink")'), from), { state: 'exists', page: ws.index.get('Amiga'), match: 'exact' });
+  assert.equal((ws.resolve(link('[a](../Page/内核.md "wikilink")'), from) as { match: string }).match, 'variant');
+  assert.equal((ws.resolve(link('[a](../Redirect/Amiga_computer.md "wikilink")'), from) as { match: string }).match, 'redirect');
+  assert.equal(ws.resolve(link('[a](../Redirect/Etc.md "wikilink")'), from).state, 'missing', 'a redirect out of the workspace is not followed');
+  assert.equal(ws.resolve(link('[a](../Page/../../etc/passwd.md "wikilink")'), from).state, 'outside');
+  assert.equal(ws.resolve(link('[a](../Page/PowerPC.md "wikilink")'), from).state, 'missing');
+  assert.deepEqual(await ws.readText('/ws/Redirect/Etc.md'), { error: 'not read: /ws/Redirect/Etc.md is outside the workspace folders' });
+});
+
+test('reading: binary skipped, size cap and invalid UTF-8 flagged incomplete, BOM kept, symlink loops refused', async () => {
+  const fs = new MemoryFileSystem({
+    '/ws/Page/Bin.md': new Uint8Array([0x89, 0x50, 0, 1]),
+    '/ws/Page/Big.md': 'x'.repeat(5000),
+    '/ws/Page/Bad.md': new Uint8Array([0x61, 0xff, 0x62]),
+    '/ws/Page/Bom.md': '\uFEFF**Bom**\r\nline\rline',
+  });
+  fs.symlink('/ws/Page/Loop.md', 'Loop2.md');
+  fs.symlink('/ws/Page/Loop2.md', 'Loop.md');
+  const { ws } = workspaceOf(fs);
+  await ws.scan();
+  assert.match((await ws.readText('/ws/Page/Bin.md') as { error: string }).error, /binary/);
+  assert.deepEqual(await ws.readText('/ws/Page/Big.md'), { text: 'x'.repeat(1000), complete: false });
+  assert.deepEqual(await ws.readText('/ws/Page/Bad.md'), { text: 'a\uFFFDb', complete: false });
+  assert.deepEqual(await ws.readText('/ws/Page/Bom.md'), { text: '\uFEFF**Bom**\r\nline\rline', complete: true });
+  assert.ok('error' in await ws.readText('/ws/Page/Loop.md'));
+  assert.match((await ws.writeText('/ws/Page/Loop.md', 'x'))?.error ?? '', /not written/);
+});
+
+test('the link graph follows recorded, edited and deleted pages', async () => {
+  const fs = new MemoryFileSystem({
+    '/ws/Page/A.md': '[B](../Page/B.md "wikilink") [C](../Page/C.md "wikilink")',
+    '/ws/Page/B.md': '[C](../Page/C.md "wikilink")',
+    '/ws/Page/C.md': '**C**',
+  });
+  const { ws } = workspaceOf(fs);
+  await ws.scan();
+  await ws.scanContents(() => false, () => undefined);
+  assert.equal(ws.links.count('C'), 2);
+  assert.deepEqual(ws.links.sourcesOf(['C']).sort(), ['/ws/Page/A.md', '/ws/Page/B.md']);
+  ws.pageEdited('/ws/Page/B.md', parsePage('no links'));
+  assert.equal(ws.links.count('C'), 1);
+  ws.fileDeleted('/ws/Page/A.md');
+  assert.equal(ws.links.count('C'), 0);
+  assert.equal(ws.links.count('B'), 0);
+});
