@@ -1,5 +1,6 @@
 // LSP wiring: connects requests and notifications to the features. No logic of its own beyond
 // keeping the open documents' parses, debouncing diagnostics, and following file events.
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, FileChangeType, ResponseError, ErrorCodes, CodeLensRefreshRequest,
@@ -112,6 +113,7 @@ async function indexWorkspace() {
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
       (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
+      path.join(__dirname, 'scanWorker.js'),
     );
     progress?.done();
     if (!scan.cancelled && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);

@@ -11,14 +11,10 @@ export class LinkGraph {
   /** Pages read so far by the background scan, of `total`; `complete` once all were. */
   progress = { done: 0, total: 0, complete: false };
 
-  /** Records the targets (local, wiki and category titles) a page links, replacing what it linked before. */
-  record(file: string, parsed: ParsedPage): void {
+  /** Records the titles a page links (see `linkTargets`), replacing what it linked before. */
+  record(file: string, titles: readonly string[]): void {
     this.forget(file);
-    const targets = new Set<number>();
-    for (const link of parsed.links) {
-      if (link.target && (link.kind === 'local' || link.kind === 'wiki' || link.kind === 'category')) targets.add(this.idOf(link.target.title));
-    }
-    const list = Uint32Array.from(targets);
+    const list = Uint32Array.from(new Set(titles.map((t) => this.idOf(t))));
     for (const id of list) this.incoming[id]++;
     this.outgoing.set(file, list);
   }
@@ -76,4 +72,13 @@ export class LinkGraph {
     }
     return id;
   }
+}
+
+/** The titles a page links (local, wiki and category links), each once. */
+export function linkTargets(parsed: ParsedPage): string[] {
+  const titles = new Set<string>();
+  for (const link of parsed.links) {
+    if (link.target && (link.kind === 'local' || link.kind === 'wiki' || link.kind === 'category')) titles.add(link.target.title);
+  }
+  return [...titles];
 }

@@ -1,5 +1,5 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
-import { fastVariantKey } from './variants';
+import { fastVariantKey, hasHan } from './variants';
 
 export interface PageEntry {
   /** The MediaWiki title (`PHP (プログラミング言語)`, `TCP/IP`). */
@@ -13,10 +13,11 @@ export interface PageEntry {
 
 export class PageIndex {
   /** Title → entries, one map per folder kind (no key strings built on every lookup). */
-  private readonly byTitle = { Page: new Map<string, PageEntry[]>(), Redirect: new Map<string, PageEntry[]>() };
+  private readonly byTitle = { Page: new MultiMap<PageEntry>(), Redirect: new MultiMap<PageEntry>() };
   private readonly byPath = new Map<string, PageEntry>();
-  private readonly byVariant = new Map<string, string[]>();
-  private readonly byRedirectTarget = new Map<string, PageEntry[]>();
+  /** Cheap variant key → titles; only titles with Han characters can meet a variant. */
+  private readonly byVariant = new MultiMap<string>();
+  private readonly byRedirectTarget = new MultiMap<PageEntry>();
   /** Incremented on every change, so that callers can tell whether what they computed is stale. */
   version = 0;
   /** Page titles in code-unit order for prefix search, built on first use and then kept current. */
@@ -30,12 +31,11 @@ export class PageIndex {
     if (this.byPath.has(entry.path)) this.remove(entry.path);
     this.byPath.set(entry.path, entry);
     if (this.sorted && entry.folder === 'Page' && !this.get(entry.title)) this.sorted.splice(lowerBound(this.sorted, entry.title), 0, entry.title);
-    push(this.byTitle[entry.folder], entry.title, entry);
-    if (entry.redirectTo) push(this.byRedirectTarget, entry.redirectTo, entry);
-    if (entry.folder === 'Page') {
-      const titles = this.byVariant.get(fastVariantKey(entry.title));
-      if (!titles) this.byVariant.set(fastVariantKey(entry.title), [entry.title]);
-      else if (!titles.includes(entry.title)) titles.push(entry.title);
+    this.byTitle[entry.folder].add(entry.title, entry);
+    if (entry.redirectTo) this.byRedirectTarget.add(entry.redirectTo, entry);
+    if (entry.folder === 'Page' && hasHan(entry.title)) {
+      const key = fastVariantKey(entry.title);
+      if (!this.byVariant.get(key).includes(entry.title)) this.byVariant.add(key, entry.title);
     }
     this.version++;
   }
@@ -45,20 +45,11 @@ export class PageIndex {
     if (!entry) return undefined;
     this.byPath.delete(path);
     const titles = this.byTitle[entry.folder];
-    const rest = (titles.get(entry.title) ?? []).filter((e) => e.path !== path);
-    if (rest.length) titles.set(entry.title, rest);
-    else titles.delete(entry.title);
-    if (entry.redirectTo) {
-      const redirects = (this.byRedirectTarget.get(entry.redirectTo) ?? []).filter((e) => e !== entry);
-      if (redirects.length) this.byRedirectTarget.set(entry.redirectTo, redirects);
-      else this.byRedirectTarget.delete(entry.redirectTo);
-    }
-    if (entry.folder === 'Page' && !rest.some((e) => e.folder === 'Page')) {
+    titles.remove(entry.title, (e) => e.path === path);
+    if (entry.redirectTo) this.byRedirectTarget.remove(entry.redirectTo, (e) => e === entry);
+    if (entry.folder === 'Page' && !titles.get(entry.title).length) {
       if (this.sorted?.[lowerBound(this.sorted, entry.title)] === entry.title) this.sorted.splice(lowerBound(this.sorted, entry.title), 1);
-      const vkey = fastVariantKey(entry.title);
-      const titles = (this.byVariant.get(vkey) ?? []).filter((t) => t !== entry.title);
-      if (titles.length) this.byVariant.set(vkey, titles);
-      else this.byVariant.delete(vkey);
+      if (hasHan(entry.title)) this.byVariant.remove(fastVariantKey(entry.title), (t) => t === entry.title);
     }
     this.version++;
     return entry;
@@ -70,17 +61,17 @@ export class PageIndex {
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
-    return this.byTitle[folder].get(title)?.[0];
+    return this.byTitle[folder].first(title);
   }
 
   /** Titles of pages that may be variants of this title (same character-wise Simplified form), other than itself. */
   variantsOf(title: string): string[] {
-    return (this.byVariant.get(fastVariantKey(title)) ?? []).filter((t) => t !== title);
+    return hasHan(title) ? this.byVariant.get(fastVariantKey(title)).filter((t) => t !== title) : [];
   }
 
   /** The redirects pointing at a file. */
   redirectsTo(path: string): readonly PageEntry[] {
-    return this.byRedirectTarget.get(path) ?? [];
+    return this.byRedirectTarget.get(path);
   }
 
   /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
@@ -114,10 +105,35 @@ function lowerBound(sorted: readonly string[], title: string): number {
   return lo;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/**
+ * A map from keys to one or more values that allocates an array only for keys with several
+ * values: almost every title has one file, and a million small arrays cost seconds of GC.
+ */
+class MultiMap<V> {
+  private readonly map = new Map<string, V | V[]>();
+
+  add(key: string, value: V): void {
+    const old = this.map.get(key);
+    if (old === undefined) this.map.set(key, value);
+    else if (Array.isArray(old)) old.push(value);
+    else this.map.set(key, [old, value]);
+  }
+
+  get(key: string): readonly V[] {
+    const v = this.map.get(key);
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+
+  first(key: string): V | undefined {
+    const v = this.map.get(key);
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  remove(key: string, matches: (value: V) => boolean): void {
+    const rest = this.get(key).filter((v) => !matches(v));
+    if (rest.length === 0) this.map.delete(key);
+    else this.map.set(key, rest.length === 1 ? rest[0] : rest);
+  }
 }
 
 /** Titles within a small edit distance of `title`, closest first (for "did you mean" fixes). */

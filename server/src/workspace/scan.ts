@@ -39,9 +39,9 @@ export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: r
       const rel = path.relative(root, dir).split(path.sep).join('/');
       if (rel !== '' && patterns.some((p) => p.test(rel))) {
         result.pageFolders.push(dir);
-        await collectPages(fs, roots, dir, dir, 'Page', result);
+        await collectPages(fs, roots, dir, '', 'Page', result);
         const redirects = path.join(path.dirname(dir), 'Redirect');
-        if ((await fs.stat(redirects))?.isDirectory) await collectPages(fs, roots, redirects, redirects, 'Redirect', result);
+        if ((await fs.stat(redirects))?.isDirectory) await collectPages(fs, roots, redirects, '', 'Redirect', result);
         continue;
       }
       if (depth >= DISCOVERY_DEPTH) continue;
@@ -64,17 +64,19 @@ async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
   }
 }
 
-async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, dir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
+/** Lists the pages below `base` + `relDir` (`relDir` is '' or ends with '/'); paths are built by hand: a million path.join calls add up. */
+async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, relDir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
+  const dir = relDir ? `${base}${path.sep}${relDir.slice(0, -1).split('/').join(path.sep)}` : base;
   for (const e of await listDirectory(fs, dir, result)) {
-    const full = path.join(dir, e.name);
+    const full = `${dir}${path.sep}${e.name}`;
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
     if (e.isDirectory && !e.isSymbolicLink) {
       if (e.name.toLowerCase().endsWith('.md')) result.problems.push(`skipped ${full}: a folder named like a page`);
-      await collectPages(fs, roots, base, full, folder, result);
+      await collectPages(fs, roots, base, `${relDir}${e.name}/`, folder, result);
       continue;
     }
     if (!e.name.toLowerCase().endsWith('.md') || !(e.isFile || e.isSymbolicLink)) continue;
-    const entry: PageEntry = { title: pageTitle(base, full), path: full, folder };
+    const entry: PageEntry = { title: titleFromPagePath(relDir + e.name), path: full, folder };
     if (e.isSymbolicLink) {
       const link = await fs.readLink(full);
       const target = link === undefined ? undefined : path.resolve(dir, link);

@@ -8,6 +8,10 @@ const toHongKong = OpenCC.Converter({ from: 'cn', to: 'hk' });
 
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 
+export function hasHan(title: string): boolean {
+  return HAN.test(title);
+}
+
 /** Conversions are slow (a dictionary walk each) and the same titles come back page after page. */
 const CACHE_LIMIT = 200_000;
 const keyCache = new Map<string, string>();

@@ -2,7 +2,8 @@
 // titles, safe reading of page contents, and a background scan of contents for the link graph.
 import * as path from 'node:path';
 import { parsePage, type LinkNode, type ParsedPage } from '../parse';
-import { LinkGraph } from './linkGraph';
+import { LinkGraph, linkTargets } from './linkGraph';
+import { scanInWorkers } from './scanPool';
 import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
@@ -97,7 +98,7 @@ export class Workspace {
     this.editedPages.delete(file);
     if (this.index.byFile(file)?.folder !== 'Page') return;
     const read = await this.readText(file);
-    if ('text' in read) this.links.record(file, parsePage(read.text, { maxLength: this.options.maxFileBytes }));
+    if ('text' in read) this.links.record(file, linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })));
     else this.links.forget(file);
   }
 
@@ -198,11 +199,23 @@ export class Workspace {
     }
   }
 
-  /** Reads and parses every page once, in the background, into the link graph. */
-  async scanContents(isCancelled: () => boolean, onProgress: (done: number, total: number) => void): Promise<void> {
+  /**
+   * Reads and parses every page once, in the background, into the link graph: on worker threads
+   * running `workerScript` when given (the server), else on this thread between requests.
+   */
+  async scanContents(isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string): Promise<void> {
     const pages = [...this.index.pages()];
     const progress = this.links.progress;
     progress.total = pages.length;
+    if (workerScript) {
+      await scanInWorkers(workerScript, { roots: [...this.roots.folders], options: this.options }, pages.map((p) => p.path), isCancelled, (file, titles) => {
+        // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
+        if (titles && !this.editedPages.has(file) && this.index.byFile(file)) this.links.record(file, titles);
+        if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
+      });
+      progress.complete = !isCancelled();
+      return;
+    }
     let lastYield = Date.now();
     for (const page of pages) {
       // Let requests in between pages: reads are synchronous underneath.
@@ -214,7 +227,7 @@ export class Workspace {
       // A page recorded from the editor is newer than its file.
       if (!this.editedPages.has(page.path)) {
         const read = await this.readText(page.path);
-        if ('text' in read) this.links.record(page.path, parsePage(read.text, { maxLength: this.options.maxFileBytes }));
+        if ('text' in read) this.links.record(page.path, linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })));
       }
       if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
     }
@@ -225,7 +238,7 @@ export class Workspace {
   pageEdited(file: string, parsed: ParsedPage): void {
     if (!this.index.byFile(file)) return;
     this.editedPages.add(file);
-    this.links.record(file, parsed);
+    this.links.record(file, linkTargets(parsed));
   }
 }
 
