@@ -2,8 +2,8 @@
 // file events, and registers the commands. No parsing here.
 import * as vscode from 'vscode';
 import {
-  LanguageClient, TransportKind, ReferencesRequest,
-  type LanguageClientOptions, type ServerOptions,
+  LanguageClient, TransportKind, ReferencesRequest, CloseAction, ErrorAction,
+  type ErrorHandler, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 
 import { FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, SHOW_BACKLINKS_COMMAND } from '../../server/src/protocol';
@@ -23,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.md'),
     },
     markdown: { isTrusted: false, supportHtml: false },
+    errorHandler: restartPolicy(),
   };
   client = new LanguageClient('wikiMarkdown', 'Wiki Markdown', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -31,6 +32,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(FIX_ALL_COMMAND, fixAllInWorkspace),
   );
   await client.start();
+}
+
+/** Restarts a crashed server at most 3 times in 3 minutes; after that, says so once and stays down. */
+function restartPolicy(): ErrorHandler {
+  const WINDOW_MS = 3 * 60_000;
+  const MAX_RESTARTS = 3;
+  let crashes: number[] = [];
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      const now = Date.now();
+      crashes = [...crashes.filter((t) => now - t < WINDOW_MS), now];
+      if (crashes.length <= MAX_RESTARTS) return { action: CloseAction.Restart };
+      return {
+        action: CloseAction.DoNotRestart,
+        message: `Wiki Markdown: the language server stopped ${crashes.length} times in 3 minutes and will not be restarted. See the "Wiki Markdown" output; run "Wiki Markdown: Restart the language server" to try again.`,
+      };
+    },
+  };
 }
 
 /** Opens the references view on the pages linking the page (or the link's target) at a position. */

@@ -189,6 +189,7 @@ documents.onDidClose((e) => {
   const file = filePath(e.document.uri);
   if (file) void workspace.refreshLinks(file);
   clearTimeout(pending.get(e.document.uri));
+  pending.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -90,6 +90,10 @@ export class LspClient {
     return this.connection.sendNotification(method, params);
   }
 
+  get pid(): number {
+    return this.process.pid!;
+  }
+
   get exited(): boolean {
     return this.process.exitCode !== null;
   }

@@ -121,8 +121,9 @@ export class Workspace {
     if (target.folder === 'Redirect') {
       const redirect = this.index.get(title, 'Redirect');
       if (redirect?.redirectTo) {
+        // A redirect to a page, not to another redirect (MediaWiki does not follow double redirects either; loops end here).
         const page = this.index.byFile(redirect.redirectTo);
-        if (page) return { state: 'exists', page, match: 'redirect' };
+        if (page?.folder === 'Page') return { state: 'exists', page, match: 'redirect' };
       }
     }
     return this.lookUpTitle(title);
