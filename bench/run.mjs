@@ -36,6 +36,8 @@ function measure(script, args) {
   return { wallSeconds, ...usage, stdout: r.stdout };
 }
 
+/** The counts per code from the CLI's summary table. */
+const countsFrom = (summary) => Object.fromEntries([...summary.matchAll(/^  ([a-z-]+) +(\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
 const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 const top = mkdtempSync(path.join(os.tmpdir(), 'wikimd-bench-'));
 const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, memGB: round(os.totalmem() / 2 ** 30, 1), node: process.version }, pages, comparePages, seed };
@@ -51,8 +53,8 @@ try {
   results.floor = { wallSeconds: round(floor.wallSeconds), cpuSeconds: round(floor.cpuSeconds), peakRssMB: round(floor.peakRssMB, 0) };
 
   say('our CLI on the whole corpus');
-  const cli = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--format', 'json', full]);
-  results.cli = { wallSeconds: round(cli.wallSeconds), cpuSeconds: round(cli.cpuSeconds), peakRssMB: round(cli.peakRssMB, 0), counts: JSON.parse(cli.stdout).counts };
+  const cli = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--summary', full]);
+  results.cli = { wallSeconds: round(cli.wallSeconds), cpuSeconds: round(cli.cpuSeconds), peakRssMB: round(cli.peakRssMB, 0), counts: countsFrom(cli.stdout) };
 
   say('our language server over LSP');
   const server = await measureServer(full);
@@ -62,12 +64,12 @@ try {
   const small = path.join(top, 'compare');
   say(`comparison corpus of ${comparePages} pages: ours, then the peer`);
   generateCorpus({ pages: comparePages, out: small, seed });
-  const oursSmall = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--format', 'json', small]);
+  const oursSmall = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--summary', small]);
   const peer = measure(path.join(ROOT, 'bench/peer.mjs'), [small]);
   const floorSmall = measure(path.join(ROOT, 'bench/floor.mjs'), [small]);
   results.compare = {
     pages: comparePages,
-    ours: { wallSeconds: round(oursSmall.wallSeconds), cpuSeconds: round(oursSmall.cpuSeconds), peakRssMB: round(oursSmall.peakRssMB, 0) },
+    ours: { wallSeconds: round(oursSmall.wallSeconds), cpuSeconds: round(oursSmall.cpuSeconds), peakRssMB: round(oursSmall.peakRssMB, 0), counts: countsFrom(oursSmall.stdout) },
     peer: { wallSeconds: round(peer.wallSeconds), cpuSeconds: round(peer.cpuSeconds), peakRssMB: round(peer.peakRssMB, 0), diagnostics: JSON.parse(peer.stdout).diagnostics },
     floor: { wallSeconds: round(floorSmall.wallSeconds), cpuSeconds: round(floorSmall.cpuSeconds) },
   };

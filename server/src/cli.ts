@@ -7,9 +7,8 @@ import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
 import { DEFAULT_SETTINGS, type DiagnosticCode } from './features/settings';
 import { FIXABLE_CODES } from './protocol';
-import type { FileResult } from './cli/checkFile';
 import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
-import { jsonReport, sarifReport, summary, textReport } from './cli/report';
+import { createReporter, summary, type Format } from './cli/report';
 
 const USAGE = `usage: wikimd check [options] [DIR…]
 
@@ -17,22 +16,24 @@ Checks every page under the Page folders of each DIR (default: the current folde
   --format text|json|sarif   output (default text: path:line:col: severity code message)
   --fix CODE[,CODE]          apply the preferred fixes of these codes in place (${FIXABLE_CODES.join(', ')})
   --dry-run                  with --fix: print a unified diff instead of writing
+  --summary                  print only the table of counts per code
   --jobs N                   worker threads (default: all cores from 20000 pages)
 Exit code: 0 clean, 1 when any diagnostic is an error, 2 on bad usage.`;
 
 /** Below this many pages, starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 20_000;
 
-interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; jobs?: number; dirs: string[] }
+interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; summary: boolean; jobs?: number; dirs: string[] }
 
 function parseArgs(args: string[]): Options | string {
-  const options: Options = { format: 'text', dryRun: false, dirs: [] };
+  const options: Options = { format: 'text', dryRun: false, summary: false, dirs: [] };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
     const value = () => inline ?? args[++i] ?? '';
     if (flag === '--format') options.format = value();
     else if (flag === '--fix') options.fix = value().split(',').filter(Boolean) as DiagnosticCode[];
     else if (flag === '--dry-run') options.dryRun = true;
+    else if (flag === '--summary') options.summary = true;
     else if (flag === '--jobs') options.jobs = Number(value());
     else if (flag.startsWith('-')) return `unknown option "${flag}"`;
     else options.dirs.push(flag);
@@ -61,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   const displayPath = displayPathFrom(cwd);
   const progress = progressBar();
-  const results: FileResult[] = [];
+  const format: Format = options.dryRun ? 'diff' : options.summary ? 'summary' : options.format as Format;
+  // Diffs go to stdout; the summary of a dry run goes to stderr.
+  const { reporter, tally } = createReporter(format, (s) => process.stdout.write(s), displayPath, Boolean(options.fix), version);
   for (const dir of options.dirs) {
     const root = path.resolve(dir);
     if (!(await nodeFileSystem.stat(root))?.isDirectory) {
@@ -72,29 +75,25 @@ async function main(argv: string[]): Promise<number> {
       pageFolders: DEFAULT_SETTINGS.pageFolders, maxFileBytes: DEFAULT_SETTINGS.maxPageSize * 4,
     });
     const scan = await workspace.scan();
-    const files = [...workspace.index.pages()].map((p) => p.path);
+    const files = [...workspace.index.pages()].map((p) => p.path).sort();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? Math.min(os.availableParallelism(), 8) : 1);
     const checkOptions = { settings: DEFAULT_SETTINGS, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
-    results.push(...await checkFiles(workspace, scan, files, checkOptions, jobs, (done) => progress(done, files.length)));
+    let done = 0;
+    await checkFiles(workspace, scan, files, checkOptions, jobs, (result) => {
+      progress(++done, files.length);
+      if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
+      reporter.file(result);
+    });
   }
   progress.end();
-  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const r of results) if (r.problem) process.stderr.write(`wikimd: ${r.problem}\n`);
-
-  const report = { results, pages: results.filter((r) => !r.problem || r.rows.length).length, seconds: (Date.now() - started) / 1000, displayPath, fixing: Boolean(options.fix) };
-  if (options.dryRun) {
-    for (const r of results) if (r.diff) process.stdout.write(r.diff);
-    process.stderr.write(`${summary(report)}\n`);
-    return 0;
-  }
-  if (options.format === 'json') process.stdout.write(jsonReport(report));
-  else if (options.format === 'sarif') process.stdout.write(sarifReport(report, version));
-  else process.stdout.write(textReport(report));
-  return results.some((r) => r.rows.some((row) => row.severity === 'error')) ? 1 : 0;
+  const seconds = (Date.now() - started) / 1000;
+  reporter.end(seconds);
+  if (options.dryRun) process.stderr.write(`${summary(tally, seconds, true, displayPath)}\n`);
+  return tally.errors > 0 && !options.dryRun ? 1 : 0;
 }
 
 /** A progress bar on stderr, only on a terminal and not under CI. */
-function progressBar(): ((done: number, total: number) => void) & { end(): void } {
+function progressBar(): ((done: number, total: number) => void) & { end(): void; clear(): string } {
   const shown = Boolean(process.stderr.isTTY) && !process.env.CI;
   let last = 0;
   const draw = (done: number, total: number) => {
@@ -104,7 +103,8 @@ function progressBar(): ((done: number, total: number) => void) & { end(): void 
     const filled = total ? Math.round((width * done) / total) : width;
     process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} pages`);
   };
-  return Object.assign(draw, { end: () => { if (shown) process.stderr.write('\r\x1b[K'); } });
+  const clear = () => (shown ? '\r\x1b[K' : '');
+  return Object.assign(draw, { end: () => process.stderr.write(clear()), clear });
 }
 
 function usage(problem: string): number {

@@ -1,7 +1,6 @@
 // Checks a corpus' pages on several worker threads. The main thread scans file names once and
 // hands the scan to each worker; pages go out in small batches so that fast workers take more.
-// Results come back per file, and the caller sorts them, so the output does not depend on the
-// number of workers.
+// Results are passed on in file order, so the output does not depend on the number of workers.
 import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { nodeFileSystem } from '../workspace/fileSystem';
@@ -22,42 +21,44 @@ export function displayPathFrom(cwd: string): (file: string) => string {
   return (file) => path.relative(cwd, file) || file;
 }
 
+/** Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of workers. */
 export async function checkFiles(
   workspace: Workspace, scan: ScanResult, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
-  onProgress: (done: number) => void,
-): Promise<FileResult[]> {
-  const results: FileResult[] = [];
+  onResult: (result: FileResult) => void,
+): Promise<void> {
   if (jobs <= 1) {
-    for (const file of files) {
-      results.push(await checkFile(workspace, file, options));
-      onProgress(results.length);
-    }
-    return results;
+    for (const file of files) onResult(await checkFile(workspace, file, options));
+    return;
   }
   const input: WorkerInput = {
     roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan,
     check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd },
   };
-  let next = 0;
+  // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
+  const waiting = new Map<number, FileResult[]>();
+  let nextBatch = 0;
+  let nextToEmit = 0;
   await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(__filename, { workerData: input });
     const send = () => {
-      if (next >= files.length) {
+      if (nextBatch * BATCH >= files.length) {
         void worker.terminate().then(() => resolve());
         return;
       }
-      worker.postMessage(files.slice(next, next + BATCH));
-      next += BATCH;
+      worker.postMessage({ batch: nextBatch, files: files.slice(nextBatch * BATCH, (nextBatch + 1) * BATCH) });
+      nextBatch++;
     };
-    worker.on('message', (batch: FileResult[]) => {
-      results.push(...batch);
-      onProgress(results.length);
+    worker.on('message', ({ batch, results }: { batch: number; results: FileResult[] }) => {
+      waiting.set(batch, results);
+      for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
+        waiting.delete(nextToEmit++);
+        for (const r of ready) onResult(r);
+      }
       send();
     });
     worker.on('error', reject);
     worker.on('online', send);
   })));
-  return results;
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */
@@ -68,10 +69,10 @@ export function runWorkerIfWorker(): boolean {
   workspace.adopt(input.scan);
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
   const port = parentPort;
-  port.on('message', async (files: string[]) => {
-    const out: FileResult[] = [];
-    for (const file of files) out.push(await checkFile(workspace, file, options));
-    port.postMessage(out);
+  port.on('message', async ({ batch, files }: { batch: number; files: string[] }) => {
+    const results: FileResult[] = [];
+    for (const file of files) results.push(await checkFile(workspace, file, options));
+    port.postMessage({ batch, results });
   });
   return true;
 }

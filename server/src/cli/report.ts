@@ -1,50 +1,91 @@
-// The outputs of `wikimd check`: `path:line:col: severity code message` lines with a summary
-// table, JSON, and SARIF 2.1.0 for code-scanning UIs.
+// The outputs of `wikimd check`, written as each page's result arrives (in path order), so that a
+// corpus of a million pages never holds its diagnostics in memory: `path:line:col: severity code
+// message` lines with a summary table, JSON, SARIF 2.1.0 for code-scanning UIs, unified diffs for
+// `--dry-run`, or the summary alone.
 import { DIAGNOSTIC_CODES, DEFAULT_SEVERITIES } from '../features/settings';
 import type { FileResult, Row } from './checkFile';
 
-export interface Report {
-  results: FileResult[];
-  pages: number;
-  seconds: number;
-  displayPath: (file: string) => string;
-  fixing: boolean;
-}
+export type Format = 'text' | 'json' | 'sarif' | 'diff' | 'summary';
 
-export function countsByCode(results: readonly FileResult[]): Map<string, number> {
-  const counts = new Map<string, number>(DIAGNOSTIC_CODES.map((c) => [c, 0]));
-  for (const r of results) for (const row of r.rows) counts.set(row.code, (counts.get(row.code) ?? 0) + 1);
-  return counts;
-}
+/** What is kept of the whole run: counts, and the (few) pages skipped or not fixed. */
+export class Tally {
+  readonly counts = new Map<string, number>(DIAGNOSTIC_CODES.map((c) => [c, 0]));
+  readonly skipped: { file: string; problem: string }[] = [];
+  pages = 0;
+  fixes = 0;
+  fixedFiles = 0;
+  errors = 0;
 
-export function textReport(report: Report): string {
-  const lines: string[] = [];
-  for (const r of report.results) {
-    for (const row of r.rows) lines.push(`${report.displayPath(r.file)}:${row.line}:${row.column}: ${row.severity} ${row.code} ${row.message}`);
+  add(r: FileResult): void {
+    if (r.problem) this.skipped.push({ file: r.file, problem: r.problem });
+    if (!r.problem || r.rows.length) this.pages++;
+    if (r.fixed) {
+      this.fixes += r.fixed;
+      this.fixedFiles++;
+    }
+    for (const row of r.rows) {
+      this.counts.set(row.code, (this.counts.get(row.code) ?? 0) + 1);
+      if (row.severity === 'error') this.errors++;
+    }
   }
-  lines.push('', summary(report));
-  return `${lines.join('\n')}\n`;
 }
 
-export function summary(report: Report): string {
-  const skipped = report.results.filter((r) => r.problem).length;
-  const fixed = report.results.reduce((n, r) => n + r.fixed, 0);
-  const head = [`${report.pages} pages checked in ${report.seconds.toFixed(2)} s`];
-  if (report.fixing) head.push(`${fixed} fixes in ${report.results.filter((r) => r.fixed).length} files`);
-  if (skipped) head.push(`${skipped} files skipped or not fixed (see above)`);
-  const rows = [...countsByCode(report.results)].map(([code, n]) => `  ${code.padEnd(20)} ${String(n).padStart(7)}`);
-  return [head.join(', '), 'code                       count', ...rows].join('\n');
+export interface Reporter {
+  file(r: FileResult): void;
+  end(seconds: number): void;
 }
 
-export function jsonReport(report: Report): string {
-  return `${JSON.stringify({
-    pages: report.pages,
-    seconds: report.seconds,
-    counts: Object.fromEntries(countsByCode(report.results)),
-    diagnostics: report.results.flatMap((r) => r.rows.map((row) => ({ file: report.displayPath(r.file), ...row }))),
-    skipped: report.results.filter((r) => r.problem).map((r) => ({ file: report.displayPath(r.file), problem: r.problem })),
-    fixed: report.results.filter((r) => r.fixed).map((r) => ({ file: report.displayPath(r.file), edits: r.fixed })),
-  }, null, 2)}\n`;
+export function createReporter(format: Format, write: (s: string) => void, displayPath: (file: string) => string, fixing: boolean, version: string): { reporter: Reporter; tally: Tally } {
+  const tally = new Tally();
+  const summaryText = (seconds: number) => summary(tally, seconds, fixing, displayPath);
+  let first = true;
+  const separator = () => {
+    const s = first ? '' : ',';
+    first = false;
+    return s;
+  };
+  const uri = (file: string) => encodeURI(displayPath(file).split('\\').join('/'));
+  const reporters: Record<Format, Reporter> = {
+    text: {
+      file: (r) => {
+        for (const row of r.rows) write(`${displayPath(r.file)}:${row.line}:${row.column}: ${row.severity} ${row.code} ${row.message}\n`);
+      },
+      end: (seconds) => write(`\n${summaryText(seconds)}\n`),
+    },
+    summary: { file: () => undefined, end: (seconds) => write(`${summaryText(seconds)}\n`) },
+    diff: { file: (r) => { if (r.diff) write(r.diff); }, end: () => undefined },
+    json: {
+      file: (r) => {
+        for (const row of r.rows) write(`${separator()}\n    ${JSON.stringify({ file: displayPath(r.file), ...row })}`);
+      },
+      end: (seconds) => write(`\n  ],\n${JSON.stringify({
+        pages: tally.pages,
+        seconds,
+        counts: Object.fromEntries(tally.counts),
+        skipped: tally.skipped.map((s) => ({ file: displayPath(s.file), problem: s.problem })),
+        fixes: tally.fixes,
+        fixedFiles: tally.fixedFiles,
+      }, null, 2).slice(1)}\n`),
+    },
+    sarif: {
+      file: (r) => {
+        for (const row of r.rows) write(`${separator()}\n        ${JSON.stringify(sarifResult(uri(r.file), row))}`);
+      },
+      end: () => write(`\n      ],\n${sarifRunTail(tally, uri, version)}\n`),
+    },
+  };
+  if (format === 'json') write('{\n  "diagnostics": [');
+  if (format === 'sarif') write('{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "version": "2.1.0",\n  "runs": [\n    {\n      "columnKind": "utf16CodeUnits",\n      "results": [');
+  const chosen = reporters[format];
+  return { reporter: { file: (r) => { tally.add(r); chosen.file(r); }, end: chosen.end }, tally };
+}
+
+export function summary(tally: Tally, seconds: number, fixing: boolean, displayPath: (file: string) => string): string {
+  const head = [`${tally.pages} pages checked in ${seconds.toFixed(2)} s`];
+  if (fixing) head.push(`${tally.fixes} fixes in ${tally.fixedFiles} files`);
+  const lines = tally.skipped.map((s) => `skipped: ${displayPath(s.file)}: ${s.problem}`);
+  const rows = [...tally.counts].map(([code, n]) => `  ${code.padEnd(20)} ${String(n).padStart(7)}`);
+  return [...lines, head.join(', '), 'code                       count', ...rows].join('\n');
 }
 
 const SARIF_LEVELS: Record<Row['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -60,38 +101,38 @@ const RULE_TEXT: Record<string, string> = {
   'page-truncated': 'Page longer than the size limit, checked only in part',
 };
 
-/** SARIF 2.1.0; columns are UTF-16 code units, SARIF's default. */
-export function sarifReport(report: Report, version: string): string {
-  const rules = DIAGNOSTIC_CODES.map((id) => ({
-    id,
-    shortDescription: { text: RULE_TEXT[id] },
-    defaultConfiguration: { level: DEFAULT_SEVERITIES[id] === 'off' ? 'none' : SARIF_LEVELS[DEFAULT_SEVERITIES[id] as Row['severity']] },
-  }));
-  const results = report.results.flatMap((r) => r.rows.map((row) => ({
+/** One SARIF result; columns are UTF-16 code units, SARIF's default. */
+function sarifResult(uri: string, row: Row) {
+  return {
     ruleId: row.code,
     ruleIndex: DIAGNOSTIC_CODES.indexOf(row.code as (typeof DIAGNOSTIC_CODES)[number]),
     level: SARIF_LEVELS[row.severity],
     message: { text: row.message },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: encodeURI(report.displayPath(r.file).split('\\').join('/')), uriBaseId: '%SRCROOT%' },
+        artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
         region: { startLine: row.line, startColumn: row.column, endLine: row.endLine, endColumn: row.endColumn },
       },
     }],
-  })));
-  const notifications = report.results.filter((r) => r.problem).map((r) => ({
-    level: 'warning',
-    message: { text: r.problem! },
-    locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(report.displayPath(r.file)), uriBaseId: '%SRCROOT%' } } }],
+  };
+}
+
+/** The rest of the SARIF run after its results: the tool with its rules, and the skipped files. */
+function sarifRunTail(tally: Tally, uri: (file: string) => string, version: string): string {
+  const rules = DIAGNOSTIC_CODES.map((id) => ({
+    id,
+    shortDescription: { text: RULE_TEXT[id] },
+    defaultConfiguration: { level: DEFAULT_SEVERITIES[id] === 'off' ? 'none' : SARIF_LEVELS[DEFAULT_SEVERITIES[id] as Row['severity']] },
   }));
-  return `${JSON.stringify({
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'wikimd', version, informationUri: 'https://example.invalid/wiki-markdown', rules } },
-      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-      columnKind: 'utf16CodeUnits',
-      results,
-    }],
-  }, null, 2)}\n`;
+  const notifications = tally.skipped.map((s) => ({
+    level: 'warning',
+    message: { text: s.problem },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uri(s.file), uriBaseId: '%SRCROOT%' } } }],
+  }));
+  const tail = {
+    tool: { driver: { name: 'wikimd', version, informationUri: 'https://example.invalid/wiki-markdown', rules } },
+    invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+  };
+  const indented = JSON.stringify(tail, null, 2).slice(1, -1).split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
+  return `${indented.replace(/^\n/, '')}\n    }\n  ]\n}`;
 }

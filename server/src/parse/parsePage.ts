@@ -19,9 +19,15 @@ interface Line {
 
 function* lines(text: string, limit: number): Generator<Line> {
   let start = 0;
+  // The next \n and \r at or after `start`, found with the native indexOf (a JS loop over every character is several times slower).
+  let lf = -1;
+  let cr = -1;
   while (start < limit) {
-    let end = start;
-    while (end < limit && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    if (lf < start) lf = text.indexOf('\n', start);
+    if (cr < start) cr = text.indexOf('\r', start);
+    const end = Math.min(lf === -1 ? limit : lf, cr === -1 ? limit : cr, limit);
+    if (lf === -1) lf = limit;
+    if (cr === -1) cr = limit;
     let next = end;
     if (next < limit) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
     yield { start, end, next: Math.min(next, limit) };
