@@ -155,7 +155,7 @@ for (const dir of fixtureDirs) {
   }
 }
 
-test('linear time on adversarial input (ratio of 1 MB to 100 KB parse time stays well under 20)', () => {
+test('linear time on adversarial input (ratio of 1 MB to 100 KB parse time under 20)', () => {
   for (const unit of ['[', '[a](', '\\[', '**a', '(', '<!--', '[a](b "', '`']) {
     // Ten parses of 100 KB against one of 1 MB, so that both take long enough to time.
     const time = (n: number, repeat: number) => {
@@ -168,6 +168,9 @@ test('linear time on adversarial input (ratio of 1 MB to 100 KB parse time stays
     const best = (n: number, repeat: number) => Math.max(Math.min(...Array.from({ length: 5 }, () => time(n, repeat))), 1);
     const small = best(100_000, 10);
     const large = best(1_000_000, 1);
-    assert.ok(large / small < 20, `${JSON.stringify(unit)}: 1 MB took ${(large / small).toFixed(1)}× the time of 100 KB`);
+    // A 1 MB parse under 20 ms runs at memory speed, where the ratio measures CPU caches (100 KB fits
+    // in them, 1 MB does not), not the algorithm; anything quadratic takes seconds at 1 MB.
+    const fastEnough = large < 20e6;
+    assert.ok(large / small < 20 || fastEnough, `${JSON.stringify(unit)}: 1 MB took ${(large / small).toFixed(1)}× the time of 100 KB (${(large / 1e6).toFixed(1)} ms)`);
   }
 });
