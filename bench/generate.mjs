@@ -14,7 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['test/fixtures/corpus', 'sample'];
 
 /** Shares of link targets, from what the real pages show (most local links resolve in a full corpus). */
-const SHARE = { missing: 0.12, variantSpelling: 0.03, trail: 0.04, wikiExists: 0.05, redirectPages: 0.05 };
+const SHARE = { missing: 0.12, variantSpelling: 0.03, trail: 0.04, wikiExists: 0.02, redirectPages: 0.05 };
 /** Median page size in UTF-16 units; zh Wikipedia pages are short on average, with a long tail. */
 const MEDIAN_PAGE = 2500;
 
@@ -93,6 +93,7 @@ export function generateCorpus({ pages: count, out, seed = 1 }) {
   }
   const missing = Array.from({ length: Math.max(100, count / 10) }, () => `${makeTitle()}缺`);
   const categories = Array.from({ length: Math.max(20, count / 100) }, () => makeTitle());
+  const outside = Array.from({ length: Math.max(1000, count) }, () => makeTitle());
   // Popular pages get most links (Zipf-like).
   const popular = () => titles[Math.floor(titles.length * rand() ** 3)];
   const fileName = (t) => `${t.replace(/ /g, '_')}.md`;
@@ -101,7 +102,8 @@ export function generateCorpus({ pages: count, out, seed = 1 }) {
   const rewriteLine = (line) => line.replace(LINK, (all, text, prefix, _target, _md, wikilink) => {
     if (!wikilink) return all;
     if (/^https/.test(prefix)) {
-      const t = rand() < SHARE.wikiExists ? popular() : makeTitle();
+      // Wiki links name pages of the wiki outside the corpus: a large but finite set that pages share.
+      const t = rand() < SHARE.wikiExists ? popular() : pick(outside);
       return `[${t}](${prefix}${t.replace(/ /g, '_').replace(/[()\\]/g, '\\$&')} "wikilink")`;
     }
     let t = rand() < SHARE.missing ? pick(missing) : popular();
