@@ -1,6 +1,5 @@
 // `wikimd check [DIR…]`: the server's checks over a whole corpus, for the terminal and for CI.
 // Same parser, workspace, diagnostics and fixes as the language server; see cli/ for the parts.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { version } from '../../package.json';
 import { nodeFileSystem } from './workspace/fileSystem';
@@ -8,6 +7,7 @@ import { Workspace } from './workspace/workspace';
 import { DEFAULT_SETTINGS, type DiagnosticCode } from './features/settings';
 import { FIXABLE_CODES } from './protocol';
 import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
+import { workerCount } from './workspace/workerPool';
 import { createReporter, summary, type Format } from './cli/report';
 
 const USAGE = `usage: wikimd check [options] [DIR…]
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     });
     const scan = await workspace.scan();
     const files = [...workspace.index.pages()].map((p) => p.path).sort();
-    const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? Math.min(os.availableParallelism(), 8) : 1);
+    const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
     const checkOptions = { settings: DEFAULT_SETTINGS, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
     await checkFiles(workspace, scan, files, checkOptions, jobs, (result) => {

@@ -2,7 +2,8 @@
 // hands the scan to each worker; pages go out in small batches so that fast workers take more.
 // Results are passed on in file order, so the output does not depend on the number of workers.
 import * as path from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { runInWorkers, serveBatches } from '../workspace/workerPool';
 import { nodeFileSystem } from '../workspace/fileSystem';
 import type { ScanResult } from '../workspace/scan';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace';
@@ -36,29 +37,14 @@ export async function checkFiles(
   };
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();
-  let nextBatch = 0;
   let nextToEmit = 0;
-  await Promise.all(Array.from({ length: jobs }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: input });
-    const send = () => {
-      if (nextBatch * BATCH >= files.length) {
-        void worker.terminate().then(() => resolve());
-        return;
-      }
-      worker.postMessage({ batch: nextBatch, files: files.slice(nextBatch * BATCH, (nextBatch + 1) * BATCH) });
-      nextBatch++;
-    };
-    worker.on('message', ({ batch, results }: { batch: number; results: FileResult[] }) => {
-      waiting.set(batch, results);
-      for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
-        waiting.delete(nextToEmit++);
-        for (const r of ready) onResult(r);
-      }
-      send();
-    });
-    worker.on('error', reject);
-    worker.on('online', send);
-  })));
+  await runInWorkers<string, FileResult>(__filename, input, files, { workers: jobs, batchSize: BATCH }, (batch, results) => {
+    waiting.set(batch, results);
+    for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
+      waiting.delete(nextToEmit++);
+      for (const r of ready) onResult(r);
+    }
+  });
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */
@@ -68,11 +54,6 @@ export function runWorkerIfWorker(): boolean {
   const workspace = new Workspace(nodeFileSystem, () => undefined, input.roots, input.workspaceOptions);
   workspace.adopt(input.scan);
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
-  const port = parentPort;
-  port.on('message', async ({ batch, files }: { batch: number; files: string[] }) => {
-    const results: FileResult[] = [];
-    for (const file of files) results.push(await checkFile(workspace, file, options));
-    port.postMessage({ batch, results });
-  });
+  serveBatches((file: string) => checkFile(workspace, file, options));
   return true;
 }

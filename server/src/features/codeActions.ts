@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Workspace } from '../workspace/workspace';
-import { DIAGNOSTIC_SOURCE, findProblems } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, findProblems, type Finding } from './diagnostics';
 import { FIXABLE_CODES } from '../protocol';
 import { fixAllEdits, fixesFor, type Fix, type OffsetEdit } from './fixes';
 import { textEdits, type PageContext } from './page';
@@ -16,6 +16,9 @@ export function codeActions(
 ): CodeAction[] {
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  // The page's findings, computed at most once for all the fix-all actions below.
+  let findings: Finding[] | undefined;
+  const pageFindings = () => (findings ??= findProblems(page, workspace));
   if (wants(CodeActionKind.QuickFix)) {
     const codesHere = new Set<DiagnosticCode>();
     for (const diagnostic of diagnostics) {
@@ -29,16 +32,16 @@ export function codeActions(
     }
     for (const code of FIXABLE_CODES) {
       if (!codesHere.has(code)) continue;
-      const count = findProblems(page, workspace).filter((f) => f.code === code).length;
+      const count = pageFindings().filter((f) => f.code === code).length;
       if (count < 2) continue;
-      const edits = fixAllEdits(page, workspace, new Set([code]));
+      const edits = fixAllEdits(page, workspace, new Set([code]), pageFindings());
       actions.push({ kind: CodeActionKind.QuickFix, title: `Fix all ${count} ${code} problems in this page`, edit: pageEdit(page, edits) });
     }
   }
   // Source actions only when asked for (the Source Action menu, fix-on-save), not on the lightbulb.
   if (only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(`${o}.`))) {
     const codes = new Set(FIXABLE_CODES.filter((c) => settings.severities[c] !== 'off'));
-    const edits = fixAllEdits(page, workspace, codes);
+    const edits = fixAllEdits(page, workspace, codes, pageFindings());
     if (edits.length) actions.push({ kind: FIX_ALL_KIND, title: 'Fix all Wiki Markdown problems in this page', edit: pageEdit(page, edits) });
   }
   return actions;

@@ -70,9 +70,11 @@ export function fixesFor(page: PageContext, workspace: Workspace, finding: Pick<
  * The preferred fixes of every finding of the given codes, as one set of non-overlapping edits
  * sorted by offset. A fix whose edits would overlap one already taken is left for a second pass.
  */
-export function fixAllEdits(page: PageContext, workspace: Workspace, codes: ReadonlySet<DiagnosticCode>): OffsetEdit[] {
+export function fixAllEdits(
+  page: PageContext, workspace: Workspace, codes: ReadonlySet<DiagnosticCode>, findings: readonly Finding[] = findProblems(page, workspace),
+): OffsetEdit[] {
   const taken: OffsetEdit[] = [];
-  for (const finding of findProblems(page, workspace)) {
+  for (const finding of findings) {
     if (!codes.has(finding.code)) continue;
     const fix = fixesFor(page, workspace, finding).find((f) => f.preferred);
     if (!fix || fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
@@ -99,7 +101,7 @@ export function applyEdits(text: string, edits: readonly OffsetEdit[]): string {
 
 /** The destination the converter would write for a page of the corpus, from `fromFile`, plus the link's fragment. */
 export function destinationTo(fromFile: string, target: PageEntry, workspace: Workspace, fragment?: string): string {
-  const folder = workspace.pageFolders.find((f) => target.path.startsWith(f + path.sep)) ?? path.dirname(target.path);
+  const folder = workspace.pageFolderOf(target.path) ?? path.dirname(target.path);
   const up = path.relative(path.dirname(fromFile), path.dirname(folder)).split(path.sep).join('/');
   const inFolder = path.relative(folder, target.path).split(path.sep).join('/');
   return `${up ? `${up}/` : ''}${path.basename(folder)}/${inFolder}${fragment ? `#${fragment.replace(/ /g, '_')}` : ''}`;
@@ -132,7 +134,7 @@ function wikiUrl(page: PageContext, title: string): string {
 }
 
 function createPage(fromFile: string, workspace: Workspace, title: string): Fix | undefined {
-  const folder = workspace.pageFolders.find((f) => fromFile.startsWith(f + path.sep)) ?? workspace.pageFolders[0];
+  const folder = workspace.pageFolderOf(fromFile) ?? workspace.pageFolders[0];
   if (!folder || title.includes('..')) return undefined;
   const file = path.join(folder, pagePathFromTitle(title));
   if (!workspace.roots.containsLexically(file)) return undefined;

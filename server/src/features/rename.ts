@@ -58,7 +58,7 @@ export async function willRenameFiles(
   const documentChanges: TextDocumentEdit[] = [];
   for (const { oldPath, newPath: moved } of files) {
     const target = workspace.index.byFile(oldPath);
-    const folder = target && workspace.pageFolders.find((f) => moved.startsWith(f + path.sep));
+    const folder = target && workspace.pageFolderOf(moved);
     if (target?.folder !== 'Page' || !folder || !moved.toLowerCase().endsWith('.md')) continue;
     const title = titleFromPagePath(path.relative(folder, moved).split(path.sep).join('/'));
     documentChanges.push(...(await linkEdits(workspace, target, { title, path: moved, folder: 'Page' }, openDocument, options)));
@@ -67,7 +67,7 @@ export async function willRenameFiles(
 }
 
 function newPath(workspace: Workspace, target: PageEntry, title: string): string {
-  const folder = workspace.pageFolders.find((f) => target.path.startsWith(f + path.sep)) ?? path.dirname(target.path);
+  const folder = workspace.pageFolderOf(target.path) ?? path.dirname(target.path);
   return path.join(folder, pagePathFromTitle(title));
 }
 

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { parsePage, type LinkNode, type ParsedPage } from '../parse';
 import { LinkGraph, linkTargets } from './linkGraph';
-import { scanInWorkers } from './scanPool';
+import { runInWorkers, workerCount } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
@@ -28,6 +28,9 @@ export interface WorkspaceOptions {
   /** Largest file read, in bytes; larger pages are read only up to it. */
   maxFileBytes: number;
 }
+
+/** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
+const SCAN_BATCH = 256;
 
 /** How long the background scan works before letting waiting requests run. */
 const YIELD_EVERY_MS = 20;
@@ -74,6 +77,11 @@ export class Workspace {
       if (isBelow(file, redirects)) return { base: redirects, folder: 'Redirect' };
     }
     return undefined;
+  }
+
+  /** The `Page` folder a file lies below, if any. */
+  pageFolderOf(file: string): string | undefined {
+    return this.pageFolders.find((base) => isBelow(file, base));
   }
 
   /** Keeps the index current when a file appears on disk; returns whether the index changed. */
@@ -209,10 +217,16 @@ export class Workspace {
     const progress = this.links.progress;
     progress.total = pages.length;
     if (workerScript) {
-      await scanInWorkers(workerScript, { roots: [...this.roots.folders], options: this.options }, pages.map((p) => p.path), isCancelled, (file, titles) => {
-        // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
-        if (titles && !this.editedPages.has(file) && this.index.byFile(file)) this.links.record(file, titles);
-        if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
+      const files = pages.map((p) => p.path);
+      const data = { roots: [...this.roots.folders], options: this.options };
+      await runInWorkers<string, string[] | undefined>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled }, (batch, results) => {
+        results.forEach((titles, i) => {
+          const file = files[batch * SCAN_BATCH + i];
+          // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
+          if (titles && !this.editedPages.has(file) && this.index.byFile(file)) this.links.record(file, titles);
+        });
+        progress.done += results.length;
+        onProgress(progress.done, pages.length);
       });
       progress.complete = !isCancelled();
       return;

@@ -1,0 +1,52 @@
+// Work spread over worker threads in batches: fast workers take more batches, each result comes
+// back with its batch number. Used by the server's background content scan and by the CLI.
+import * as os from 'node:os';
+import { Worker, parentPort } from 'node:worker_threads';
+
+interface BatchMessage<T> { batch: number; items: T[] }
+interface ResultMessage<R> { batch: number; results: R[] }
+
+/** How many workers to start for `items` on this machine. */
+export function workerCount(limit: number): number {
+  return Math.max(1, Math.min(limit, os.availableParallelism()));
+}
+
+/**
+ * Runs `script` on `workers` threads (each gets `data` as workerData), sends it `items` in batches
+ * of `batchSize` and hands each batch's results to `onBatch`, in the order they arrive.
+ */
+export async function runInWorkers<T, R>(
+  script: string, data: unknown, items: readonly T[], options: { workers: number; batchSize: number; isCancelled?: () => boolean },
+  onBatch: (batch: number, results: R[]) => void,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: options.workers }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: data });
+    const send = () => {
+      if (next * options.batchSize >= items.length || options.isCancelled?.()) {
+        void worker.terminate().then(() => resolve());
+        return;
+      }
+      const message: BatchMessage<T> = { batch: next, items: items.slice(next * options.batchSize, (next + 1) * options.batchSize) };
+      next++;
+      worker.postMessage(message);
+    };
+    worker.on('message', ({ batch, results }: ResultMessage<R>) => {
+      onBatch(batch, results);
+      send();
+    });
+    worker.on('error', reject);
+    worker.on('online', send);
+  })));
+}
+
+/** The worker side of `runInWorkers`: answers each batch with `handle` applied to its items in order. */
+export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
+  const port = parentPort!;
+  port.on('message', async ({ batch, items }: BatchMessage<T>) => {
+    const results: R[] = [];
+    for (const item of items) results.push(await handle(item));
+    const message: ResultMessage<R> = { batch, results };
+    port.postMessage(message);
+  });
+}
