@@ -5,7 +5,7 @@
 // are re-pointed at generated titles with a realistic share of missing pages, variant spellings
 // and swallowed trails. Deterministic from the seed.
 //
-//   node bench/generate.mjs --pages 100000 --out DIR [--seed 1]
+//   node bench/generate.mjs --pages 100000 --out DIR [--seed 1] [--sources DIR,DIR]
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,16 +29,17 @@ export function mulberry32(seed) {
   };
 }
 
-function realPages() {
+function realPages(sources) {
   const pages = [];
   const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
+    // Sorted: directory order differs between file systems, and the corpus must not.
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.md') && path.basename(dir) === 'Page') pages.push(readFileSync(p, 'utf8'));
     }
   };
-  for (const s of SOURCES) walk(path.join(ROOT, s));
+  for (const s of sources) walk(path.resolve(ROOT, s));
   return pages;
 }
 
@@ -66,10 +67,10 @@ function learn(pages) {
   return { lines, shapes, han, latin };
 }
 
-export function generateCorpus({ pages: count, out, seed = 1 }) {
+export function generateCorpus({ pages: count, out, seed = 1, sources = SOURCES }) {
   const rand = mulberry32(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
-  const model = learn(realPages());
+  const model = learn(realPages(sources));
 
   const makeTitle = () => {
     const shape = pick(model.shapes);
@@ -151,10 +152,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const out = arg('out');
   if (!out) {
-    console.error('usage: node bench/generate.mjs --pages N --out DIR [--seed S]');
+    console.error('usage: node bench/generate.mjs --pages N --out DIR [--seed S] [--sources DIR,DIR]');
     process.exit(2);
   }
   const t0 = Date.now();
-  const result = generateCorpus({ pages: Number(arg('pages', 100000)), out, seed: Number(arg('seed', 1)) });
+  const sources = arg('sources')?.split(',');
+  const result = generateCorpus({ pages: Number(arg('pages', 100000)), out, seed: Number(arg('seed', 1)), ...(sources ? { sources } : {}) });
   console.log(`${result.pages} pages, ${(result.bytes / 1e6).toFixed(1)} MB in ${out} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
