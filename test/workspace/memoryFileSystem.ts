@@ -1,6 +1,6 @@
 // An in-memory FileSystem for workspace and feature tests: files, folders and symlinks, no disk.
 import * as path from 'node:path';
-import type { DirEntry, FileStat, FileSystem } from '../../server/src/workspace/fileSystem';
+import type { DirEntry, FileBytes, FileStat, FileSystem } from '../../server/src/workspace/fileSystem';
 
 type Node = { kind: 'file'; data: Uint8Array; writable: boolean } | { kind: 'dir' } | { kind: 'link'; target: string };
 
@@ -56,10 +56,12 @@ export class MemoryFileSystem implements FileSystem {
     return undefined;
   }
 
-  async readFile(p: string): Promise<Uint8Array> {
+  async readRegularFile(p: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined> {
+    if (this.nodes.get(p)?.kind === 'link') return 'symlink';
     const r = this.resolve(p);
-    if (r?.node.kind !== 'file') throw new Error(`ENOENT: ${p}`);
-    return r.node.data;
+    if (!r) return undefined;
+    if (r.node.kind !== 'file') return 'not-a-file';
+    return { bytes: r.node.data.subarray(0, maxBytes), size: r.node.data.length };
   }
 
   async stat(p: string): Promise<FileStat | undefined> {

@@ -19,11 +19,11 @@ export interface Finding {
 export function findProblems(page: PageContext, workspace: Workspace): Finding[] {
   const findings: Finding[] = [];
   const source = page.document.getText();
-  for (const link of page.parsed.links) findings.push(...linkProblems(source, link, workspace.resolve(link, page.file)));
+  for (const link of page.parsed.links) linkProblems(source, link, workspace.resolve(link, page.file), findings);
   for (const parens of page.parsed.emptyParens) {
-    findings.push({ ...parens, code: 'empty-parens', message: `Empty parentheses ${source.slice(parens.start, parens.end)} left by a dropped template` });
+    findings.push({ start: parens.start, end: parens.end, code: 'empty-parens', message: `Empty parentheses ${source.slice(parens.start, parens.end)} left by a dropped template` });
   }
-  findings.push(...footnoteProblems(page));
+  footnoteProblems(page, findings);
   if (page.parsed.parsedLength < source.length) {
     const end = source.length;
     findings.push({
@@ -31,47 +31,42 @@ export function findProblems(page: PageContext, workspace: Workspace): Finding[]
       message: `Only the first ${page.parsed.parsedLength} characters of this page were checked (wikiMarkdown.maxPageSize); the remaining ${end - page.parsed.parsedLength} were skipped`,
     });
   }
-  return findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  return findings.sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
-function linkProblems(source: string, link: LinkNode, resolution: Resolution): Finding[] {
-  const at = { start: link.start, end: link.end };
+/** Adds a link's findings to `out`: nothing is allocated for a link without any. */
+function linkProblems(source: string, link: LinkNode, resolution: Resolution, out: Finding[]): void {
+  const { start, end } = link;
   const title = link.target?.title ?? '';
-  const out: Finding[] = [];
   if (resolution.state === 'outside') {
-    return [{ ...at, code: 'outside-workspace', message: `Link points outside the workspace folders: ${resolution.path}` }];
+    out.push({ start, end, code: 'outside-workspace', message: `Link points outside the workspace folders: ${resolution.path}` });
+    return;
   }
   if (link.kind === 'local') {
-    if (resolution.state === 'missing') out.push({ ...at, code: 'missing-page', message: `Page "${title}" is not in the corpus, not even as a Traditional/Simplified variant` });
+    if (resolution.state === 'missing') out.push({ start, end, code: 'missing-page', message: `Page "${title}" is not in the corpus, not even as a Traditional/Simplified variant` });
     else if (resolution.state === 'exists' && resolution.match === 'variant') {
-      out.push({ ...at, code: 'variant-title', message: `"${title}" is in the corpus only as its variant "${resolution.page.title}"` });
+      out.push({ start, end, code: 'variant-title', message: `"${title}" is in the corpus only as its variant "${resolution.page.title}"` });
     }
   }
   if (link.kind === 'wiki' && resolution.state === 'exists') {
-    out.push({ ...at, code: 'wiki-page-exists', message: `"${resolution.page.title}" is in the corpus: this can be a local link` });
+    out.push({ start, end, code: 'wiki-page-exists', message: `"${resolution.page.title}" is in the corpus: this can be a local link` });
   }
   const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined);
-  if (trail) out.push({ ...at, code: 'link-trail', message: `pandoc swallowed "${trail.text}" into the link to "${title}"` });
-  return out;
+  if (trail) out.push({ start, end, code: 'link-trail', message: `pandoc swallowed "${trail.text}" into the link to "${title}"` });
 }
 
-function footnoteProblems(page: PageContext): Finding[] {
-  const out: Finding[] = [];
+function footnoteProblems(page: PageContext, out: Finding[]): void {
   const { footnoteRefs, footnoteNotes } = page.parsed;
-  const notes = new Map(footnoteNotes.map((n) => [`${n.style === 'gfm' ? 'gfm' : 'escaped'}:${n.label}`, n]));
+  if (!footnoteRefs.length && !footnoteNotes.length) return;
+  const notes = new Set(footnoteNotes.map((n) => `${n.style === 'gfm' ? 'gfm' : 'escaped'}:${n.label}`));
   for (const ref of footnoteRefs) {
     if (!notes.has(`${ref.style}:${ref.label}`)) {
-      out.push({ ...span(ref), code: 'footnote', message: `Reference [${ref.label}] has no note ${ref.label}` });
+      out.push({ start: ref.start, end: ref.end, code: 'footnote', message: `Reference [${ref.label}] has no note ${ref.label}` });
     }
   }
   for (const note of footnoteNotes) {
-    if (note.empty) out.push({ ...span(note), code: 'footnote', message: `Note ${note.label} is empty (its citation template was dropped)` });
+    if (note.empty) out.push({ start: note.start, end: note.end, code: 'footnote', message: `Note ${note.label} is empty (its citation template was dropped)` });
   }
-  return out;
-}
-
-function span(s: { start: number; end: number }) {
-  return { start: s.start, end: s.end };
 }
 
 export function toDiagnostics(page: PageContext, findings: readonly Finding[], settings: Settings): Diagnostic[] {

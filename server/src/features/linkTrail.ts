@@ -21,6 +21,9 @@ const TRAIL = /^[\p{L}\p{M}\p{N}]+$/u;
 export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: string): LinkTrail | undefined {
   if (link.form !== 'markdown' || !link.target || link.target.namespace !== '') return undefined;
   if (link.kind !== 'local' && link.kind !== 'wiki') return undefined;
+  // Each character of a title takes at least one of the text: a text no longer than the shortest
+  // title it may start with has no room for a trail (most links stop here).
+  if (link.textEnd - link.textStart <= Math.min(shortestBase(link.target.title), resolvedTitle === undefined ? Infinity : shortestBase(resolvedTitle))) return undefined;
   let textEnd = link.textEnd;
   while (textEnd > link.textStart && /\s/.test(source[textEnd - 1])) textEnd--;
   if (link.marker && source[textEnd - 1] === link.marker) textEnd--;
@@ -48,6 +51,12 @@ function baseTitles(title: string, resolvedTitle: string | undefined): string[] 
   }
   // Longest first, so `PHP (x)` is matched whole before `PHP`.
   return [...bases].sort((a, b) => b.length - a.length);
+}
+
+/** A lower bound of the length of the titles `baseTitles` derives from one title. */
+function shortestBase(title: string): number {
+  const paren = title.charCodeAt(title.length - 1) === 0x29 /* ) */ ? title.indexOf(' (', 1) : -1;
+  return paren > 0 ? paren : title.length;
 }
 
 /** Matches `base` at the start of the link text; returns the document offset after the match or -1. */

@@ -127,10 +127,16 @@ export function scanInline(text: string, start: number, end: number, sink: Inlin
       // The markup's content is page text too (bold titles, links): scan on inside it.
       i += 2;
     } else {
+      // Ordinary text (most of a page): skip to the next character any branch above looks at.
       i++;
+      for (let d = text.charCodeAt(i); i < end && !(d < 128 ? SPECIAL[d] : d === FULL_OPEN_PAREN); d = text.charCodeAt(++i));
     }
   }
 }
+
+/** The ASCII characters the scanner acts on; beyond ASCII only the full-width `（`. */
+const SPECIAL = new Uint8Array(128);
+for (const c of [BACKSLASH, BACKTICK, OPEN_BRACKET, CLOSE_BRACKET, LESS, OPEN_PAREN, DASH]) SPECIAL[c] = 1;
 
 function indexWithin(text: string, needle: string, from: number, end: number): number {
   const at = text.indexOf(needle, from);
@@ -283,8 +289,11 @@ const WIDE = /[\u1100-\u115f\u2e80-\u303f\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff
 
 /** What a link's text means: escapes removed, line breaks pandoc added undone, the marker split off. */
 export function linkTextMeaning(raw: string): { text: string; marker?: 'ⓦ' | 'Ⓡ' } {
-  let s = unescapeMarkdown(raw).replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, (m, offset: number, all: string) =>
-    WIDE.test(all[offset - 1] ?? '') || WIDE.test(all[offset + m.length] ?? '') ? '' : ' ');
+  let s = unescapeMarkdown(raw);
+  if (s.includes('\n') || s.includes('\r')) {
+    s = s.replace(/[ \t]*(?:\r\n|\r|\n)[ \t]*/g, (m, offset: number, all: string) =>
+      WIDE.test(all[offset - 1] ?? '') || WIDE.test(all[offset + m.length] ?? '') ? '' : ' ');
+  }
   s = s.trim();
   const last = s.at(-1);
   if (last === 'ⓦ' || last === 'Ⓡ') return { text: s.slice(0, -1).trimEnd(), marker: last };

@@ -3,6 +3,7 @@
 // text (a "segment": a paragraph, a heading, a list item, a table row) to the inline scanner.
 import type { FootnoteNote, Heading, ParsedPage, Span, TableNode } from './syntax';
 import { scanInline, InlineSink } from './inline';
+import { isWhiteSpace } from './title';
 
 export interface ParseOptions {
   /** Parse at most this many characters; the rest of the page is left unparsed. */
@@ -42,6 +43,21 @@ const LIST_ITEM = /^([ \t]*)([-*+]|(\d{1,9})[.)])(?:[ \t]+|$)/;
 const GFM_NOTE = /^\[\^([^\]\s]+)\]:[ \t]*/;
 const INDENTED = /^(?: {4}|\t)/;
 const THEMATIC = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+
+/** First characters (after spaces and tabs) of fences, headings, rules, lists, notes, comments, tables. */
+const BLOCK_START = new Uint8Array(128);
+for (const c of '`~#=-*_+[<|0123456789') BLOCK_START[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether a line may open or be a block construct: its first character after the white space that
+ * `trimStart` removes (ideographic spaces too) is one of BLOCK_START.
+ */
+function mayStartBlock(content: string): boolean {
+  let i = 0;
+  while (i < content.length && isWhiteSpace(content.charCodeAt(i))) i++;
+  const c = content.charCodeAt(i);
+  return c < 128 && BLOCK_START[c] === 1;
+}
 
 export function parsePage(text: string, options: ParseOptions = {}): ParsedPage {
   const limit = Math.min(text.length, options.maxLength ?? Infinity);
@@ -130,7 +146,9 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const fenceMatch = FENCE.exec(content);
+    // Block syntax starts with one of a few characters: other lines (most of a page) skip every test below.
+    const special = mayStartBlock(content);
+    const fenceMatch = special ? FENCE.exec(content) : null;
     if (fenceMatch && !(fenceMatch[1][0] === '`' && content.slice(fenceMatch[0].length).includes('`'))) {
       flush();
       closeItems();
@@ -140,15 +158,15 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const trimmed = content.trimStart();
-    if (trimmed.startsWith('<!--') && !trimmed.includes('-->')) {
+    const trimmed = special ? content.trimStart() : content;
+    if (special && trimmed.startsWith('<!--') && !trimmed.includes('-->')) {
       flush();
       comment = line.start + content.indexOf('<!--');
       prevBlank = false;
       continue;
     }
 
-    if (htmlTable === undefined && /^<table[\s>]/i.test(trimmed)) {
+    if (htmlTable === undefined && special && /^<table[\s>]/i.test(trimmed)) {
       flush();
       closeItems();
       htmlTable = line.start;
@@ -165,7 +183,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const atx = ATX.exec(content);
+    const atx = special ? ATX.exec(content) : null;
     if (atx) {
       flush();
       closeItems();
@@ -183,7 +201,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const setext = SETEXT.exec(content);
+    const setext = special ? SETEXT.exec(content) : null;
     if (setext && segStart >= 0 && !pipeTable && !openItem && !openGfmNote && !inList) {
       const textStart = segStart;
       const textEnd = segEnd;
@@ -194,7 +212,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    if (THEMATIC.test(content) || (/^ {0,3}(?:-[ \t]*){3,}$/.test(content))) {
+    if (special && (THEMATIC.test(content) || (/^ {0,3}(?:-[ \t]*){3,}$/.test(content)))) {
       flush();
       closeItems();
       inList = false;
@@ -203,7 +221,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const note = GFM_NOTE.exec(content);
+    const note = special ? GFM_NOTE.exec(content) : null;
     if (note) {
       flush();
       closeItems();
@@ -218,7 +236,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    const item = LIST_ITEM.exec(content);
+    const item = special ? LIST_ITEM.exec(content) : null;
     if (item) {
       flush();
       closeItems();
@@ -239,7 +257,7 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
       continue;
     }
 
-    if (trimmed.startsWith('|')) {
+    if (special && trimmed.startsWith('|')) {
       // Each row of a pipe table is its own segment: links never cross rows.
       flush();
       closeItems();

@@ -45,10 +45,29 @@ export function percentDecode(s: string): string {
 /** Upper-cases the first character (a whole code point), as MediaWiki does for first-letter-insensitive wikis. */
 export function upperFirst(s: string): string {
   if (s === '') return s;
+  const c = s.charCodeAt(0);
+  // Fast paths: ASCII, and the CJK blocks, which have no case.
+  if (c < 0x80) return c >= 0x61 && c <= 0x7a ? String.fromCharCode(c - 32) + s.slice(1) : s;
+  if (c >= 0x3000 && c < 0xa000) return s;
   const first = String.fromCodePoint(s.codePointAt(0)!);
   const upper = first.toUpperCase();
   // Characters whose upper case is longer (ß → SS) keep their form, as MediaWiki's ucfirst does.
   return (upper.length === first.length ? upper : first) + s.slice(first.length);
+}
+
+/** White space as `\s` and `String.prototype.trim` mean it. */
+export function isWhiteSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Whether a title has `_` or white space, which normalisation folds. */
+function needsFolding(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5f || isWhiteSpace(c)) return true;
+  }
+  return false;
 }
 
 /**
@@ -56,10 +75,11 @@ export function upperFirst(s: string): string {
  * a namespace prefix is recognised and canonicalised, and the first letter of the name is upper case.
  */
 export function normalizeTitle(raw: string): { title: string; namespace: string } {
-  const spaced = raw.replace(/[_\s]+/g, ' ').trim();
+  const spaced = needsFolding(raw) ? raw.replace(/[_\s]+/g, ' ').trim() : raw;
   const colon = spaced.indexOf(':');
   if (colon > 0) {
-    const ns = NAMESPACE_ALIASES[spaced.slice(0, colon).trim().toLowerCase()];
+    const alias = spaced.slice(0, colon).trim().toLowerCase();
+    const ns = Object.hasOwn(NAMESPACE_ALIASES, alias) ? NAMESPACE_ALIASES[alias] : undefined;
     if (ns) {
       const name = upperFirst(spaced.slice(colon + 1).trim());
       return { title: `${ns}:${name}`, namespace: ns };
@@ -68,20 +88,44 @@ export function normalizeTitle(raw: string): { title: string; namespace: string 
   return { title: upperFirst(spaced), namespace: '' };
 }
 
-/** Splits `title#fragment` and normalises both halves. */
-function titleWithFragment(raw: string): { title: string; namespace: string; fragment?: string } {
+/** The target of `title#fragment`, both halves normalised, with the fields of its kind of link. */
+function targetOf(raw: string, extra: { folder: 'Page' | 'Redirect'; path: string } | { host: string; lang: string }): WikiTarget {
   const hash = raw.indexOf('#');
-  const name = hash >= 0 ? raw.slice(0, hash) : raw;
+  const { title, namespace } = normalizeTitle(hash >= 0 ? raw.slice(0, hash) : raw);
   const fragment = hash >= 0 ? raw.slice(hash + 1).replace(/_/g, ' ') : undefined;
-  return { ...normalizeTitle(name), ...(fragment ? { fragment } : {}) };
+  const target: WikiTarget = { title, namespace };
+  if (fragment) target.fragment = fragment;
+  return Object.assign(target, extra);
 }
 
-const LOCAL_DEST = /^(?:\.\.?\/)*(Page|Redirect)\/(.+?)\.md(?:#(.*))?$/s;
 const WIKI_DEST = /^https?:\/\/([a-z][a-z0-9-]*)\.(?:m\.)?(?:wikipedia\.org|wiki\.chinapedia\.org)\/wiki\/(.+)$/is;
+/** The wiki host nearly every wiki link names, matched without the regular expression. */
+const ZH_WIKI = 'https://zh.wikipedia.org/wiki/';
 
 export interface ClassifiedDestination {
   kind: LinkKind;
   target?: WikiTarget;
+}
+
+/**
+ * A local destination, `(../|./)*(Page|Redirect)/NAME.md(#FRAGMENT)?`, split by hand (this runs for
+ * every link of every page): the name ends at the first `.md` that ends the text or precedes `#`.
+ */
+function splitLocal(dest: string): { folder: 'Page' | 'Redirect'; name: string } | undefined {
+  let i = 0;
+  while (dest.charCodeAt(i) === 0x2e /* . */) {
+    if (dest.charCodeAt(i + 1) === 0x2f /* / */) i += 2;
+    else if (dest.charCodeAt(i + 1) === 0x2e && dest.charCodeAt(i + 2) === 0x2f) i += 3;
+    else return undefined;
+  }
+  const folder = dest.startsWith('Page/', i) ? 'Page' : dest.startsWith('Redirect/', i) ? 'Redirect' : undefined;
+  if (!folder) return undefined;
+  const nameStart = i + folder.length + 1;
+  for (let k = dest.indexOf('.md', nameStart + 1); k >= 0; k = dest.indexOf('.md', k + 1)) {
+    if (k + 3 === dest.length) return { folder, name: dest.slice(nameStart, k) };
+    if (dest.charCodeAt(k + 3) === 0x23 /* # */) return { folder, name: dest.slice(nameStart, k) + dest.slice(k + 3) };
+  }
+  return undefined;
 }
 
 /**
@@ -92,24 +136,26 @@ export function classifyDestination(rawDest: string, titleAttr: string | undefin
   const dest = percentDecode(unescapeMarkdown(rawDest));
   const figure = isImage || (titleAttr?.startsWith('fig:') ?? false);
 
-  const local = LOCAL_DEST.exec(dest);
+  const local = splitLocal(dest);
   if (local) {
-    const folder = local[1] as 'Page' | 'Redirect';
-    const named = titleWithFragment(local[2] + (local[3] !== undefined ? `#${local[3]}` : ''));
-    const target: WikiTarget = { ...named, folder, path: dest };
-    return { kind: kindForNamespace(named.namespace, figure, 'local'), target };
+    const target = targetOf(local.name, { folder: local.folder, path: dest });
+    return { kind: kindForNamespace(target.namespace, figure, 'local'), target };
   }
 
-  const wiki = WIKI_DEST.exec(dest);
-  if (wiki) {
-    const host = dest.replace(/^https?:\/\//i, '').split('/')[0].toLowerCase();
-    const named = titleWithFragment(wiki[2].split('?')[0]);
-    const target: WikiTarget = { ...named, host, lang: wiki[1].toLowerCase() };
-    const kind = kindForNamespace(named.namespace, figure, titleAttr === 'wikilink' ? 'wiki' : 'web');
-    return { kind, target };
+  let host: string;
+  let rest: string;
+  if (dest.startsWith(ZH_WIKI) && dest.length > ZH_WIKI.length) {
+    host = 'zh.wikipedia.org';
+    rest = dest.slice(ZH_WIKI.length);
+  } else {
+    const wiki = WIKI_DEST.exec(dest);
+    if (!wiki) return { kind: figure ? 'image' : 'web' };
+    host = dest.replace(/^https?:\/\//i, '').split('/')[0].toLowerCase();
+    rest = wiki[2];
   }
-
-  return { kind: figure ? 'image' : 'web' };
+  const query = rest.indexOf('?');
+  const target = targetOf(query >= 0 ? rest.slice(0, query) : rest, { host, lang: host.slice(0, host.indexOf('.')) });
+  return { kind: kindForNamespace(target.namespace, figure, titleAttr === 'wikilink' ? 'wiki' : 'web'), target };
 }
 
 function kindForNamespace(namespace: string, figure: boolean, otherwise: LinkKind): LinkKind {

@@ -1,6 +1,6 @@
 // All file I/O of the server goes through this interface, so that the workspace layer can be
 // tested on a fake and so that containment in the workspace folders is checked in one place.
-import { promises as fsp, lstatSync, readFileSync, realpathSync, readlinkSync, statSync, readdirSync } from 'node:fs';
+import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, readlinkSync, statSync, readdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 export interface DirEntry {
@@ -19,8 +19,15 @@ export interface FileStat {
   writable: boolean;
 }
 
+/** A file's first bytes (up to a limit) and its whole size. */
+export interface FileBytes { bytes: Uint8Array; size: number }
+
 export interface FileSystem {
-  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads at most `maxBytes` of a regular file without following a symlink at the path itself:
+   * 'symlink' when it is one, 'not-a-file' for a folder, device or pipe, undefined when missing.
+   */
+  readRegularFile(path: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
   stat(path: string): Promise<FileStat | undefined>;
   readDirectory(path: string): Promise<DirEntry[]>;
   realPath(path: string): Promise<string | undefined>;
@@ -31,13 +38,43 @@ export interface FileSystem {
   writeFileAtomic(path: string, data: string): Promise<void>;
 }
 
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
 /**
  * The real file system. Reads are synchronous behind the async interface: for the many small
  * files of a corpus that is several times faster than a trip through the thread pool each, and
  * long loops yield to the event loop themselves (see Workspace.scanContents).
  */
 export const nodeFileSystem: FileSystem = {
-  readFile: async (path) => readFileSync(path),
+  async readRegularFile(path, maxBytes) {
+    let fd: number;
+    try {
+      // O_NONBLOCK: opening a named pipe must not wait for a writer.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | NO_FOLLOW);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return 'symlink';
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return 'not-a-file';
+      // Where O_NOFOLLOW does not exist (Windows), the path is checked after the open.
+      if (!NO_FOLLOW && lstatSync(path).isSymbolicLink()) return 'symlink';
+      const length = Math.min(stat.size, maxBytes);
+      const bytes = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const n = readSync(fd, bytes, read, length - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return { bytes: read < length ? bytes.subarray(0, read) : bytes, size: stat.size };
+    } finally {
+      closeSync(fd);
+    }
+  },
   async stat(path) {
     const s = statSync(path, { throwIfNoEntry: false });
     return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };

@@ -24,12 +24,52 @@ export class WorkspaceRoots {
     return isInside(path.resolve(p), this.roots);
   }
 
+  /** Folders (with a count of `../` climbed from them) whose ancestor is known to be inside, or not. */
+  private readonly ancestorInside = new Map<string, boolean>();
+
+  /**
+   * Whether a relative link destination from a file in `fromDir` stays inside, by its text alone.
+   * This runs for every local link: the common shape, `../` steps then plain names, is answered from
+   * a per-folder memo without the `path` module; any other shape takes `containsLexically`.
+   */
+  containsRelative(fromDir: string, dest: string): boolean {
+    let i = 0;
+    let ups = 0;
+    for (;;) {
+      if (dest.startsWith('../', i)) { ups++; i += 3; } else if (dest.startsWith('./', i)) i += 2;
+      else break;
+    }
+    const plain = path.sep === '/' && i < dest.length && dest.charCodeAt(i) !== 0x2e && dest.charCodeAt(i) !== 0x2f && !dest.includes('/.', i);
+    if (plain) {
+      const key = `${ups}:${fromDir}`;
+      let inside = this.ancestorInside.get(key);
+      if (inside === undefined) {
+        if (this.ancestorInside.size > 10_000) this.ancestorInside.clear();
+        inside = isInside(path.resolve(fromDir, '../'.repeat(ups)), this.roots);
+        this.ancestorInside.set(key, inside);
+      }
+      // Below an ancestor that is inside, plain names stay inside; from one outside they may come back in.
+      if (inside) return true;
+    }
+    return this.containsLexically(path.resolve(fromDir, dest));
+  }
+
   /** Whether a path, with every symlink followed, lies inside a workspace folder. */
   async containsReally(p: string): Promise<boolean> {
     if (!this.containsLexically(p)) return false;
+    if (await this.fs.isSymbolicLink(p)) return this.containsRealPath(await this.fs.realPath(p));
+    return this.folderReallyInside(p);
+  }
+
+  /** Whether a real path (symlinks already followed) lies inside a workspace folder's real path. */
+  async containsRealPath(real: string | undefined): Promise<boolean> {
     this.realRoots ??= await Promise.all(this.roots.map(async (r) => (await this.fs.realPath(r)) ?? r));
-    const real = (await this.fs.isSymbolicLink(p)) ? await this.fs.realPath(p) : await this.realChild(p);
     return real !== undefined && isInside(real, this.realRoots);
+  }
+
+  /** Whether the folder of a path that is not itself a symlink really lies inside (its real path cached briefly). */
+  async folderReallyInside(p: string): Promise<boolean> {
+    return this.containsRealPath(await this.realChild(p));
   }
 
   /** The real path of a file that is not a symlink: its folder's real path (cached briefly) and its name. */

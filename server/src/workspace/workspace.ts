@@ -29,6 +29,9 @@ export interface WorkspaceOptions {
   maxFileBytes: number;
 }
 
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const UTF8_LOSSY = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
 const SCAN_BATCH = 256;
 
@@ -122,8 +125,8 @@ export class Workspace {
     const target = link.target;
     if (!target) return { state: 'none' };
     if (link.kind === 'local' || target.folder) {
-      const destination = path.resolve(path.dirname(fromFile), target.path ?? '');
-      if (!this.roots.containsLexically(destination)) return { state: 'outside', path: destination };
+      const fromDir = fromFile.slice(0, Math.max(1, fromFile.lastIndexOf(path.sep)));
+      if (!this.roots.containsRelative(fromDir, target.path ?? '')) return { state: 'outside', path: path.resolve(fromDir, target.path ?? '') };
     }
     const title = target.title;
     if (target.folder === 'Redirect') {
@@ -160,27 +163,31 @@ export class Workspace {
    * skipping binary files and reading at most `maxFileBytes`. Invalid UTF-8 becomes U+FFFD.
    */
   async readText(file: string): Promise<ReadResult> {
-    if (!(await this.roots.containsReally(file))) return { error: `not read: ${file} is outside the workspace folders` };
-    const stat = await this.fs.stat(file);
-    if (!stat) return { error: `not found: ${file}` };
-    if (!stat.isFile) return { error: `not a file: ${file}` };
-    let bytes: Uint8Array;
+    const outside: ReadResult = { error: `not read: ${file} is outside the workspace folders` };
+    if (!this.roots.containsLexically(file)) return outside;
+    let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
     try {
-      bytes = await this.fs.readFile(file);
+      // One open that refuses a symlink: pages are regular files, so the common case costs no lstat or stat.
+      read = await this.fs.readRegularFile(file, this.options.maxFileBytes);
+      if (read === 'symlink') {
+        const real = await this.fs.realPath(file);
+        if (!real || !(await this.roots.containsRealPath(real))) return outside;
+        read = await this.fs.readRegularFile(real, this.options.maxFileBytes);
+        if (read === 'symlink') return { error: `cannot read ${file}: it changed while being read` };
+      } else if (!(await this.roots.folderReallyInside(file))) return outside;
     } catch (e) {
       return { error: `cannot read ${file}: ${(e as Error).message}` };
     }
+    if (read === undefined) return { error: `not found: ${file}` };
+    if (read === 'not-a-file') return { error: `not a file: ${file}` };
+    const { bytes, size } = read;
     if (bytes.subarray(0, 8192).includes(0)) return { error: `skipped ${file}: binary content` };
-    let complete = true;
-    if (bytes.length > this.options.maxFileBytes) {
-      bytes = bytes.subarray(0, this.options.maxFileBytes);
-      complete = false;
-    }
+    const complete = size <= this.options.maxFileBytes;
     // The BOM stays in the text, so that a text written back keeps it.
     try {
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), complete };
+      return { text: UTF8_STRICT.decode(bytes), complete };
     } catch {
-      return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), complete: false };
+      return { text: UTF8_LOSSY.decode(bytes), complete: false };
     }
   }
 
