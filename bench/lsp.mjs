@@ -2,7 +2,8 @@
 // titles indexed, first diagnostics, a keystroke on a 100 KB page, hover/definition/completion,
 // the background link graph (with the server's peak RSS), references.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -26,9 +27,9 @@ function procStatus(pid) {
 }
 
 /** Starts the server on `root`; resolves when the titles are indexed. */
-async function startServer(root) {
+async function startServer(root, cacheHome) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics = new Map();
   const waiters = [];
@@ -91,10 +92,19 @@ const position = (text, offset) => {
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 };
 
+/** The persisted index file under a cache folder (the server names it after the workspace). */
+function indexFileIn(cacheHome) {
+  const dir = path.join(cacheHome, 'wiki-markdown');
+  if (!existsSync(dir)) return undefined;
+  const [name] = readdirSync(dir);
+  return name && existsSync(path.join(dir, name, 'index.bin')) ? path.join(dir, name, 'index.bin') : undefined;
+}
+
 export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   const pageDir = path.join(root, 'Page');
   const names = readdirSync(pageDir).filter((n) => n.endsWith('.md')).sort();
-  const server = await startServer(root);
+  const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'wikimd-bench-cache-'));
+  const server = await startServer(root, cacheHome);
   const { connection } = server;
   const out = {};
 
@@ -163,12 +173,34 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   const refs = await connection.sendRequest('textDocument/references', { ...at(links[0]), context: { includeDeclaration: false } });
   out.referencesMs = ms(t0);
   out.referencesFound = refs?.length ?? 0;
+  // The index is persisted once the graph is complete.
+  const persistStarted = Date.now();
+  while (!indexFileIn(cacheHome) && Date.now() - persistStarted < 600_000) await new Promise((r) => setTimeout(r, 200));
+  out.persistedIndexMB = indexFileIn(cacheHome) ? Number((readFileSync(indexFileIn(cacheHome)).length / 1e6).toFixed(1)) : null;
   await server.stop();
 
-  // Restart on the unchanged corpus.
-  const again = await startServer(root);
+  // Restart on the unchanged corpus: titles, first diagnostics and references from the persisted index.
+  const again = await startServer(root, cacheHome);
+  const againUri = pathToFileURL(first).href;
+  await again.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: againUri, languageId: 'markdown', version: 1, text: readFileSync(first, 'utf8') } });
   await again.onIndexed;
   out.restartIndexSeconds = again.indexedAt / 1000;
+  await again.diagnosticsFor(againUri, 1);
+  out.restartFirstDiagnosticsSeconds = ms(again.t0) / 1000;
+  // References from the first link of the first page with one (opened too).
+  const LOCAL = /\[[^\]\n]+\]\(\.\.\/Page\//g;
+  const linking = names.map((n) => path.join(pageDir, n)).find((f) => readFileSync(f, 'utf8').includes('](../Page/'));
+  if (linking) {
+    const text = readFileSync(linking, 'utf8');
+    const uri = pathToFileURL(linking).href;
+    await again.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    const firstLink = [...text.matchAll(LOCAL)][0];
+    const refsAgain = await again.connection.sendRequest('textDocument/references', { textDocument: { uri }, position: position(text, firstLink.index + 1), context: { includeDeclaration: false } });
+    out.restartReferencesSeconds = ms(again.t0) / 1000;
+    out.restartReferencesFound = refsAgain?.length ?? 0;
+  }
+  out.restartPeakRssMB = procStatus(again.child.pid).peakRssMB;
   await again.stop();
+  rmSync(cacheHome, { recursive: true, force: true });
   return out;
 }

@@ -24,6 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     markdown: { isTrusted: false, supportHtml: false },
     errorHandler: restartPolicy(),
+    // Room VS Code gives this workspace (or every workspace) for the persisted index.
+    initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
   };
   client = new LanguageClient('wikiMarkdown', 'Wiki Markdown', serverOptions, clientOptions);
   context.subscriptions.push(

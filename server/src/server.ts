@@ -9,6 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
+import { indexFileFor } from './workspace/indexStore';
 import { pageContext, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
@@ -35,7 +36,14 @@ let canPullConfiguration = false;
 let canReportProgress = false;
 let canRefreshLenses = false;
 let ready: Promise<void> = Promise.resolve();
+/** Whether the titles are indexed; before, a page's diagnostics come from probing the files its links name. */
+let indexed = false;
 let contentScan = { cancelled: false };
+/** The storage folder the editor gave for the persisted index (undefined: the user's cache folder). */
+let storagePath: string | undefined;
+let persistTimer: NodeJS.Timeout | undefined;
+/** After changes, the index is persisted again once things are quiet for this long. */
+const PERSIST_DELAY_MS = 30_000;
 
 const parses = new Map<string, { version: number; page: PageContext }>();
 const pending = new Map<string, NodeJS.Timeout>();
@@ -79,12 +87,38 @@ function validate(uri: string) {
   connection.sendDiagnostics({ uri, version: page.document.version, diagnostics: toDiagnostics(page, findProblems(page, workspace), settings) });
 }
 
+/** Diagnostics before the titles are indexed: the files the page's links name are looked up directly. */
+async function validateEarly(uri: string) {
+  const page = pageOf(uri);
+  if (!page) return;
+  const probed = workspace;
+  await probed.probeLinks(page.parsed.links, page.file);
+  // Once the index is there, its answer (scheduled when it became ready) is the one to show.
+  if (!indexed && probed === workspace) validate(uri);
+}
+
 function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
   clearTimeout(pending.get(uri));
   pending.set(uri, setTimeout(() => {
     pending.delete(uri);
-    void ready.then(() => validate(uri));
+    if (indexed) validate(uri);
+    else void validateEarly(uri).then(() => ready).then(() => validate(uri));
   }, delay));
+}
+
+function persistSoon() {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => void persistIndex(), PERSIST_DELAY_MS);
+}
+
+async function persistIndex() {
+  clearTimeout(persistTimer);
+  const file = indexFileFor(rootFolders, storagePath);
+  try {
+    await workspace.persist(file);
+  } catch (e) {
+    connection.console.warn(`could not persist the index to ${file}: ${(e as Error).message}`);
+  }
 }
 
 function revalidateAll() {
@@ -103,20 +137,26 @@ async function loadSettings(pushed?: unknown) {
 /** Indexes the corpus, then reads every page into the link graph in the background with work-done progress. */
 async function indexWorkspace() {
   contentScan.cancelled = true;
-  workspace = new Workspace(nodeFileSystem, log, rootFolders, { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 });
-  await workspace.scan();
+  const options = { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 };
+  // The workspace made at initialize (which may hold probed files) serves unless it is indexed or its options changed.
+  if (indexed || JSON.stringify(workspace.options) !== JSON.stringify(options)) workspace = new Workspace(nodeFileSystem, log, rootFolders, options);
+  indexed = false;
+  const from = await workspace.open(indexFileFor(rootFolders, storagePath));
+  indexed = true;
   const scan = (contentScan = { cancelled: false });
   const current = workspace;
   void (async () => {
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('Wiki Markdown: reading pages', 0, undefined, true);
+    progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
       (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
       path.join(__dirname, 'scanWorker.js'),
     );
     progress?.done();
-    if (!scan.cancelled && canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (scan.cancelled) return;
+    if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    await persistIndex();
   })();
 }
 
@@ -126,11 +166,13 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration ?? false;
   canReportProgress = params.capabilities.window?.workDoneProgress ?? false;
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport ?? false;
-  const options = params.initializationOptions as { settings?: unknown } | undefined;
+  const options = params.initializationOptions as { settings?: unknown; storagePath?: unknown } | undefined;
+  if (typeof options?.storagePath === 'string' && path.isAbsolute(options.storagePath)) storagePath = options.storagePath;
   if (options?.settings !== undefined) {
     const read = readSettings(options.settings);
     settings = read.settings;
   }
+  workspace = new Workspace(nodeFileSystem, log, rootFolders, { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 });
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -180,6 +222,7 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     else if (change.type === FileChangeType.Created) changed = (await workspace.fileCreated(file)) || changed;
     else if (!openDocument(file)) await workspace.refreshLinks(file);
   }
+  persistSoon();
   if (changed) revalidateAll();
 });
 
@@ -292,6 +335,7 @@ function renameOptions() {
 
 connection.onShutdown(() => {
   contentScan.cancelled = true;
+  clearTimeout(persistTimer);
 });
 
 documents.listen(connection);

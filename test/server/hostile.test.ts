@@ -116,12 +116,15 @@ test('protocol abuse: unknown methods, foreign URIs, positions past the end, sta
 
 test('soak: 10k documents opened, edited and closed and 1k files renamed on disk; memory stays flat', async () => {
   // A server of its own, so that the 50 MB page above does not weigh on its memory.
-  const soakWs = makeWorkspace();
+  const soakWs = makeWorkspace({ '内核.md': '**内核**\n' });
   const client = new LspClient();
   await client.initialize(soakWs.root);
   const ws = soakWs;
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${client.pid}/status`, 'utf8'))![1]) / 1024;
   const page = readFileSync(ws.page('AmigaOS.md'), 'utf8');
+  // Steady state first: the variant dictionaries (all three converters) load on the first lookup through a variant.
+  const warm = await client.open(ws.page('Warm.md'), '[內核](../Page/內核.md "wikilink")\n');
+  await client.diagnosticsFor(warm);
   const readings: number[] = [];
   let renamed = 0;
   for (let pass = 0; pass < 5; pass++) {

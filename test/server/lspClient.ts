@@ -1,5 +1,8 @@
 // Spawns the bundled server (`node dist/server.js --stdio`) and speaks LSP to it, as an editor does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver';
@@ -14,8 +17,9 @@ export class LspClient {
   readonly appliedEdits: { label?: string; edit: WorkspaceEdit }[] = [];
   private versions = new Map<string, number>();
 
-  constructor(serverPath = 'dist/server.js') {
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `cacheHome` is the server's XDG_CACHE_HOME, where it persists its index: a fresh folder unless given. */
+  constructor(serverPath = 'dist/server.js', readonly cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-cache-'))) {
+    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);

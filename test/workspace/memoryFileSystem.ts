@@ -61,7 +61,7 @@ export class MemoryFileSystem implements FileSystem {
     const r = this.resolve(p);
     if (!r) return undefined;
     if (r.node.kind !== 'file') return 'not-a-file';
-    return { bytes: r.node.data.subarray(0, maxBytes), size: r.node.data.length };
+    return { bytes: r.node.data.subarray(0, maxBytes), size: r.node.data.length, mtimeMs: 0 };
   }
 
   async stat(p: string): Promise<FileStat | undefined> {
@@ -96,7 +96,11 @@ export class MemoryFileSystem implements FileSystem {
     return this.nodes.get(p)?.kind === 'link';
   }
 
-  async writeFileAtomic(p: string, data: string): Promise<void> {
+  async writeFileAtomic(p: string, data: string | Uint8Array): Promise<void> {
     this.write(p, data);
+  }
+
+  async makeDirectory(p: string): Promise<void> {
+    this.mkdirs(p);
   }
 }

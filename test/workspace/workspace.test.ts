@@ -43,9 +43,9 @@ test('reading: binary skipped, size cap and invalid UTF-8 flagged incomplete, BO
   const { ws } = workspaceOf(fs);
   await ws.scan();
   assert.match((await ws.readText('/ws/Page/Bin.md') as { error: string }).error, /binary/);
-  assert.deepEqual(await ws.readText('/ws/Page/Big.md'), { text: 'x'.repeat(1000), complete: false });
-  assert.deepEqual(await ws.readText('/ws/Page/Bad.md'), { text: 'a\uFFFDb', complete: false });
-  assert.deepEqual(await ws.readText('/ws/Page/Bom.md'), { text: '\uFEFF**Bom**\r\nline\rline', complete: true });
+  assert.deepEqual(await ws.readText('/ws/Page/Big.md'), { text: 'x'.repeat(1000), complete: false, stamp: { mtimeMs: 0, size: 5000 } });
+  assert.deepEqual(await ws.readText('/ws/Page/Bad.md'), { text: 'a\uFFFDb', complete: false, stamp: { mtimeMs: 0, size: 3 } });
+  assert.deepEqual(await ws.readText('/ws/Page/Bom.md'), { text: '\uFEFF**Bom**\r\nline\rline', complete: true, stamp: { mtimeMs: 0, size: 21 } });
   assert.ok('error' in await ws.readText('/ws/Page/Loop.md'));
   assert.match((await ws.writeText('/ws/Page/Loop.md', 'x'))?.error ?? '', /not written/);
 });

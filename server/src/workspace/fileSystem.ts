@@ -19,8 +19,8 @@ export interface FileStat {
   writable: boolean;
 }
 
-/** A file's first bytes (up to a limit) and its whole size. */
-export interface FileBytes { bytes: Uint8Array; size: number }
+/** A file's first bytes (up to a limit), its whole size and its modification time. */
+export interface FileBytes { bytes: Uint8Array; size: number; mtimeMs: number }
 
 export interface FileSystem {
   /**
@@ -34,8 +34,10 @@ export interface FileSystem {
   readLink(path: string): Promise<string | undefined>;
   /** Whether the path itself is a symbolic link (not followed). */
   isSymbolicLink(path: string): Promise<boolean>;
-  /** Replaces a file's content atomically: a temporary file in the same folder, then a rename. */
-  writeFileAtomic(path: string, data: string): Promise<void>;
+  /** Replaces (or creates) a file's content atomically: a temporary file in the same folder, then a rename. */
+  writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
+  /** Creates a folder and its parents, if missing. */
+  makeDirectory(path: string): Promise<void>;
 }
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -70,7 +72,7 @@ export const nodeFileSystem: FileSystem = {
         if (n === 0) break;
         read += n;
       }
-      return { bytes: read < length ? bytes.subarray(0, read) : bytes, size: stat.size };
+      return { bytes: read < length ? bytes.subarray(0, read) : bytes, size: stat.size, mtimeMs: stat.mtimeMs };
     } finally {
       closeSync(fd);
     }
@@ -100,7 +102,7 @@ export const nodeFileSystem: FileSystem = {
   isSymbolicLink: async (path) => lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false,
   async writeFileAtomic(path, data) {
     const temp = nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.tmp`);
-    const { mode } = await fsp.stat(path);
+    const mode = (await fsp.stat(path).catch(() => undefined))?.mode ?? 0o644;
     try {
       await fsp.writeFile(temp, data, { mode });
       await fsp.rename(temp, path);
@@ -108,5 +110,8 @@ export const nodeFileSystem: FileSystem = {
       await fsp.rm(temp, { force: true });
       throw e;
     }
+  },
+  async makeDirectory(path) {
+    await fsp.mkdir(path, { recursive: true });
   },
 };

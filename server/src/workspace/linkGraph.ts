@@ -1,77 +1,267 @@
 // What links where, for "what links here", category counts and ranking completions. Built by the
-// background content scan and kept current from edited pages. Compact: target titles are interned
-// to numbers, each page keeps the distinct targets it links as one typed array, and the number of
-// pages linking each target is kept up to date, so counts never need a scan.
+// background content scan (or loaded from the persisted index) and kept current from edited pages.
+//
+// Compact at a million pages: target titles and pages are interned to numbers; every page's
+// distinct targets live in one shared Uint32Array (a log: a page recorded again gets a new slot and
+// its old one becomes garbage, compacted away when it outweighs the rest); the number of pages
+// linking each title is kept current. "What links here" is a lookup in a reverse index (CSR:
+// offsets per title into one array of pages), built on first use and then patched: pages recorded
+// since it was built are looked at directly until there are too many, when it is rebuilt.
 import type { ParsedPage } from '../parse';
 
+/** A page's file stamp when its links were read, so a persisted graph can tell stale pages. */
+export interface PageStamp { mtimeMs: number; size: number }
+
+/** The graph as plain arrays, for the persisted index. */
+export interface LinkGraphData {
+  titles: string[];
+  files: string[];
+  /** offsets[p]..offsets[p + 1] index `targets` for page p. */
+  offsets: Uint32Array;
+  targets: Uint32Array;
+  mtimes: Float64Array;
+  sizes: Float64Array;
+}
+
+/** Pages changed since the reverse index was built, above which it is rebuilt rather than patched. */
+const REBUILD_AFTER = 4096;
+
 export class LinkGraph {
-  private readonly ids = new Map<string, number>();
-  private readonly outgoing = new Map<string, Uint32Array>();
+  private readonly titleIds = new Map<string, number>();
+  private titles: string[] = [];
   private incoming = new Uint32Array(1024);
+
+  private readonly pageIds = new Map<string, number>();
+  private files: string[] = [];
+  /** Per page: where its targets start in `log` (-1: no links recorded), how many, and its stamp. */
+  private start = new Int32Array(1024).fill(-1);
+  private length = new Uint32Array(1024);
+  private mtimes = new Float64Array(1024);
+  private sizes = new Float64Array(1024);
+  private log = new Uint32Array(1 << 16);
+  private used = 0;
+  private live = 0;
+
+  private reverse: { offsets: Uint32Array; sources: Uint32Array } | undefined;
+  /** Pages recorded or forgotten since `reverse` was built. */
+  private readonly changed = new Set<number>();
+
   /** Pages read so far by the background scan, of `total`; `complete` once all were. */
   progress = { done: 0, total: 0, complete: false };
 
   /** Records the titles a page links (see `linkTargets`), replacing what it linked before. */
-  record(file: string, titles: readonly string[]): void {
-    this.forget(file);
-    const list = Uint32Array.from(new Set(titles.map((t) => this.idOf(t))));
-    for (const id of list) this.incoming[id]++;
-    this.outgoing.set(file, list);
+  record(file: string, titles: readonly string[], stamp: PageStamp = { mtimeMs: 0, size: -1 }): void {
+    const page = this.pageId(file);
+    this.drop(page);
+    const ids = new Set<number>();
+    for (const t of titles) ids.add(this.titleId(t));
+    this.reserve(ids.size);
+    this.start[page] = this.used;
+    this.length[page] = ids.size;
+    for (const id of ids) {
+      this.log[this.used++] = id;
+      this.incoming[id]++;
+    }
+    this.live += ids.size;
+    this.mtimes[page] = stamp.mtimeMs;
+    this.sizes[page] = stamp.size;
+    this.changed.add(page);
   }
 
   forget(file: string): void {
-    const list = this.outgoing.get(file);
-    if (!list) return;
-    for (const id of list) this.incoming[id]--;
-    this.outgoing.delete(file);
+    const page = this.pageIds.get(file);
+    if (page === undefined || this.start[page] < 0) return;
+    this.drop(page);
+    this.changed.add(page);
+  }
+
+  /** The stamp of the file a page's links were recorded from, if they were recorded from a file. */
+  stampOf(file: string): PageStamp | undefined {
+    const page = this.pageIds.get(file);
+    return page === undefined || this.start[page] < 0 || this.sizes[page] < 0 ? undefined : { mtimeMs: this.mtimes[page], size: this.sizes[page] };
+  }
+
+  /** Every file whose links are recorded. */
+  recordedFiles(): string[] {
+    return this.files.filter((_, p) => this.start[p] >= 0);
   }
 
   /** Pages linking any of these titles (each page once). */
   sourcesOf(titles: Iterable<string>): string[] {
     const wanted = this.linkedIds(titles);
     if (wanted.size === 0) return [];
-    const out: string[] = [];
-    for (const [file, list] of this.outgoing) if (list.some((id) => wanted.has(id))) out.push(file);
-    return out;
+    const reverse = this.reverseIndex();
+    const pages = new Set<number>();
+    for (const id of wanted) {
+      // A title newer than the reverse index is linked only by pages changed since.
+      if (id + 1 >= reverse.offsets.length) continue;
+      for (let k = reverse.offsets[id]; k < reverse.offsets[id + 1]; k++) {
+        const page = reverse.sources[k];
+        if (!this.changed.has(page)) pages.add(page);
+      }
+    }
+    for (const page of this.changed) if (this.linksAny(page, wanted)) pages.add(page);
+    return [...pages].map((p) => this.files[p]);
   }
 
-  /** How many pages link any of these titles, each page once; a scan only when two or more are linked. */
+  /** How many pages link any of these titles, each page once. */
   countSources(titles: Iterable<string>): number {
     const wanted = this.linkedIds(titles);
     if (wanted.size <= 1) return wanted.size ? this.incoming[wanted.values().next().value!] : 0;
+    return this.sourcesOf(titles).length;
+  }
+
+  /** How many pages link a title. */
+  count(title: string): number {
+    const id = this.titleIds.get(title);
+    return id === undefined ? 0 : this.incoming[id];
+  }
+
+  /** The graph as compact arrays (garbage left out), for the persisted index. */
+  toData(): LinkGraphData {
+    const pages = this.files.map((_, p) => p).filter((p) => this.start[p] >= 0);
+    const offsets = new Uint32Array(pages.length + 1);
+    const targets = new Uint32Array(this.live);
     let n = 0;
-    for (const list of this.outgoing.values()) if (list.some((id) => wanted.has(id))) n++;
-    return n;
+    pages.forEach((p, i) => {
+      offsets[i] = n;
+      targets.set(this.log.subarray(this.start[p], this.start[p] + this.length[p]), n);
+      n += this.length[p];
+    });
+    offsets[pages.length] = n;
+    return {
+      titles: this.titles, files: pages.map((p) => this.files[p]), offsets, targets,
+      mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),
+    };
+  }
+
+  /** A graph from persisted arrays (checked by the caller: offsets ascend, targets are title ids). */
+  static fromData(data: LinkGraphData): LinkGraph {
+    const graph = new LinkGraph();
+    graph.titles = data.titles;
+    data.titles.forEach((t, id) => graph.titleIds.set(t, id));
+    graph.incoming = new Uint32Array(Math.max(1024, data.titles.length * 2));
+    for (const id of data.targets) graph.incoming[id]++;
+    const n = data.files.length;
+    graph.files = data.files;
+    data.files.forEach((f, p) => graph.pageIds.set(f, p));
+    const capacity = Math.max(1024, n * 2);
+    graph.start = new Int32Array(capacity).fill(-1);
+    graph.length = new Uint32Array(capacity);
+    graph.mtimes = new Float64Array(capacity);
+    graph.sizes = new Float64Array(capacity);
+    for (let p = 0; p < n; p++) {
+      graph.start[p] = data.offsets[p];
+      graph.length[p] = data.offsets[p + 1] - data.offsets[p];
+    }
+    graph.mtimes.set(data.mtimes);
+    graph.sizes.set(data.sizes);
+    graph.log = new Uint32Array(Math.max(1 << 16, data.targets.length + (data.targets.length >> 2)));
+    graph.log.set(data.targets);
+    graph.used = graph.live = data.targets.length;
+    return graph;
+  }
+
+  private drop(page: number): void {
+    const from = this.start[page];
+    if (from < 0) return;
+    for (let k = from; k < from + this.length[page]; k++) this.incoming[this.log[k]]--;
+    this.live -= this.length[page];
+    this.start[page] = -1;
+    this.length[page] = 0;
+  }
+
+  private linksAny(page: number, wanted: Set<number>): boolean {
+    const from = this.start[page];
+    for (let k = from; from >= 0 && k < from + this.length[page]; k++) if (wanted.has(this.log[k])) return true;
+    return false;
+  }
+
+  private reverseIndex(): { offsets: Uint32Array; sources: Uint32Array } {
+    if (this.reverse && this.changed.size <= REBUILD_AFTER) return this.reverse;
+    // Counting sort of (target, page) pairs by target: two passes over the live lists.
+    const offsets = new Uint32Array(this.titles.length + 1);
+    for (let p = 0; p < this.files.length; p++) {
+      const from = this.start[p];
+      for (let k = from; from >= 0 && k < from + this.length[p]; k++) offsets[this.log[k] + 1]++;
+    }
+    for (let id = 0; id < this.titles.length; id++) offsets[id + 1] += offsets[id];
+    const fill = offsets.slice(0, this.titles.length);
+    const sources = new Uint32Array(offsets[this.titles.length]);
+    for (let p = 0; p < this.files.length; p++) {
+      const from = this.start[p];
+      for (let k = from; from >= 0 && k < from + this.length[p]; k++) sources[fill[this.log[k]]++] = p;
+    }
+    this.changed.clear();
+    this.reverse = { offsets, sources };
+    return this.reverse;
   }
 
   private linkedIds(titles: Iterable<string>): Set<number> {
     const wanted = new Set<number>();
     for (const t of titles) {
-      const id = this.ids.get(t);
+      const id = this.titleIds.get(t);
       if (id !== undefined && this.incoming[id] > 0) wanted.add(id);
     }
     return wanted;
   }
 
-  /** How many pages link a title. */
-  count(title: string): number {
-    const id = this.ids.get(title);
-    return id === undefined ? 0 : this.incoming[id];
+  /** Room for `n` more targets in the log: compacted when mostly garbage, else grown. */
+  private reserve(n: number): void {
+    if (this.used + n <= this.log.length) return;
+    if (this.live + n <= this.log.length / 2) {
+      const compact = new Uint32Array(this.log.length);
+      let k = 0;
+      for (let p = 0; p < this.files.length; p++) {
+        if (this.start[p] < 0) continue;
+        compact.set(this.log.subarray(this.start[p], this.start[p] + this.length[p]), k);
+        this.start[p] = k;
+        k += this.length[p];
+      }
+      this.log = compact;
+      this.used = k;
+      return;
+    }
+    const grown = new Uint32Array(Math.max(this.log.length * 2, this.used + n));
+    grown.set(this.log.subarray(0, this.used));
+    this.log = grown;
   }
 
-  private idOf(title: string): number {
-    let id = this.ids.get(title);
+  private titleId(title: string): number {
+    let id = this.titleIds.get(title);
     if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(title, id);
-      if (id >= this.incoming.length) {
-        const grown = new Uint32Array(this.incoming.length * 2);
-        grown.set(this.incoming);
-        this.incoming = grown;
-      }
+      id = this.titles.length;
+      this.titles.push(title);
+      this.titleIds.set(title, id);
+      if (id >= this.incoming.length) this.incoming = grow(this.incoming, id);
     }
     return id;
   }
+
+  private pageId(file: string): number {
+    let page = this.pageIds.get(file);
+    if (page === undefined) {
+      page = this.files.length;
+      this.files.push(file);
+      this.pageIds.set(file, page);
+      if (page >= this.start.length) {
+        const oldLength = this.start.length;
+        this.start = grow(this.start, page);
+        this.start.fill(-1, oldLength);
+        this.length = grow(this.length, page);
+        this.mtimes = grow(this.mtimes, page);
+        this.sizes = grow(this.sizes, page);
+      }
+    }
+    return page;
+  }
+}
+
+/** A typed array twice as long (or long enough for `index`), with the old values. */
+function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T, index: number): T {
+  const grown = new (array.constructor as new (n: number) => T)(Math.max(array.length * 2, index + 1));
+  grown.set(array);
+  return grown;
 }
 
 /** The titles a page links (local, wiki and category links), each once. */

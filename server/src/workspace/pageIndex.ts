@@ -88,6 +88,11 @@ export class PageIndex {
     return this.sorted;
   }
 
+  /** Every entry, pages and redirects. */
+  entries(): IterableIterator<PageEntry> {
+    return this.byPath.values();
+  }
+
   *pages(): IterableIterator<PageEntry> {
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
   }

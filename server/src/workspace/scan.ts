@@ -9,10 +9,15 @@ import { titleFromPagePath } from '../parse';
 /** How deep below a workspace folder page folders are looked for. */
 const DISCOVERY_DEPTH = 6;
 
+/** A folder listed by the scan and its modification time: a file added, removed or renamed in it changes that. */
+export interface FolderStamp { path: string; mtimeMs: number }
+
 export interface ScanResult {
   pageFolders: string[];
   entries: PageEntry[];
   problems: string[];
+  /** Every folder listed, so that a persisted scan can be checked without listing them again. */
+  folders: FolderStamp[];
 }
 
 export function globToRegExp(glob: string): RegExp {
@@ -31,7 +36,7 @@ export function globToRegExp(glob: string): RegExp {
 
 export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: readonly string[]): Promise<ScanResult> {
   const patterns = globs.map(globToRegExp);
-  const result: ScanResult = { pageFolders: [], entries: [], problems: [] };
+  const result: ScanResult = { pageFolders: [], entries: [], problems: [], folders: [] };
   for (const root of roots.folders) {
     const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
     while (queue.length) {
@@ -57,6 +62,9 @@ export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: r
 
 async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
   try {
+    // Stamped before listing: a change during the listing then shows as a newer time.
+    const stat = await fs.stat(dir);
+    if (stat) result.folders.push({ path: dir, mtimeMs: stat.mtimeMs });
     return await fs.readDirectory(dir);
   } catch (e) {
     result.problems.push(`cannot list ${dir}: ${(e as Error).message}`);
@@ -88,4 +96,12 @@ async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string,
 
 export function pageTitle(pageFolder: string, file: string): string {
   return titleFromPagePath(path.relative(pageFolder, file).split(path.sep).join('/'));
+}
+
+/** Whether every folder a scan listed still has the time it had then (a missing folder has changed). */
+export async function foldersUnchanged(fs: FileSystem, folders: readonly FolderStamp[]): Promise<boolean> {
+  for (const folder of folders) {
+    if ((await fs.stat(folder.path))?.mtimeMs !== folder.mtimeMs) return false;
+  }
+  return true;
 }

@@ -1,11 +1,11 @@
 // Entry of a content-scan worker thread (bundled to dist/scanWorker.js): reads each page it is
-// sent, through the same containment checks as the server, and answers with the titles it links.
+// sent (unless its stamp shows it unchanged), through the same containment checks as the server,
+// and answers with the titles it links.
 import { workerData } from 'node:worker_threads';
-import { parsePage } from '../parse';
 import { nodeFileSystem } from './fileSystem';
-import { linkTargets } from './linkGraph';
+import type { PageStamp } from './linkGraph';
 import { serveBatches } from './workerPool';
-import { Workspace, type WorkspaceOptions } from './workspace';
+import { Workspace, type PageLinks, type WorkspaceOptions } from './workspace';
 
 interface ScanWorkerData {
   roots: string[];
@@ -14,7 +14,4 @@ interface ScanWorkerData {
 
 const data = workerData as ScanWorkerData;
 const workspace = new Workspace(nodeFileSystem, () => undefined, data.roots, data.options);
-serveBatches(async (file: string): Promise<string[] | undefined> => {
-  const read = await workspace.readText(file);
-  return 'text' in read ? linkTargets(parsePage(read.text, { maxLength: data.options.maxFileBytes })) : undefined;
-});
+serveBatches(([file, known]: [string, PageStamp | undefined]): Promise<PageLinks> => workspace.readLinks(file, known));

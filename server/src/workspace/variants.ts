@@ -2,9 +2,14 @@
 // Traditional/Simplified variants (`科尔宾` finds `科爾賓`).
 import * as OpenCC from 'opencc-js';
 
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
-const toTaiwan = OpenCC.Converter({ from: 'cn', to: 'tw' });
-const toHongKong = OpenCC.Converter({ from: 'cn', to: 'hk' });
+/** Converters are built on first use: their dictionaries take a good part of a cold start. */
+function lazyConverter(options: { from: string; to: string }): (s: string) => string {
+  let convert: ((s: string) => string) | undefined;
+  return (s) => (convert ??= OpenCC.Converter(options as Parameters<typeof OpenCC.Converter>[0]))(s);
+}
+const toSimplified = lazyConverter({ from: 't', to: 'cn' });
+const toTaiwan = lazyConverter({ from: 'cn', to: 'tw' });
+const toHongKong = lazyConverter({ from: 'cn', to: 'hk' });
 
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 

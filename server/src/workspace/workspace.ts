@@ -1,13 +1,14 @@
 // The corpus as the features see it: the page index, link resolution the way the wiki resolves
 // titles, safe reading of page contents, and a background scan of contents for the link graph.
 import * as path from 'node:path';
-import { parsePage, type LinkNode, type ParsedPage } from '../parse';
-import { LinkGraph, linkTargets } from './linkGraph';
+import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
+import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
+import { loadIndex, saveIndex, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
-import { pageTitle, scanCorpus, type ScanResult } from './scan';
+import { foldersUnchanged, pageTitle, scanCorpus, type ScanResult } from './scan';
 import { titleVariants, variantKey } from './variants';
 
 export type Resolution =
@@ -21,7 +22,10 @@ export type Resolution =
  * A page's text. `complete` is false when the file was cut at `maxFileBytes` or held invalid
  * UTF-8 (shown as U+FFFD): such a text must never be written back.
  */
-export type ReadResult = { text: string; complete: boolean } | { error: string };
+export type ReadResult = { text: string; complete: boolean; stamp: PageStamp } | { error: string };
+
+/** A page's links as the content scan reads them: 'unchanged' when its file still has the stamp given. */
+export type PageLinks = { titles: string[]; stamp: PageStamp } | 'unchanged' | undefined;
 
 export interface WorkspaceOptions {
   pageFolders: readonly string[];
@@ -44,8 +48,10 @@ export class Workspace {
   readonly index = new PageIndex();
   roots: WorkspaceRoots;
   pageFolders: string[] = [];
-  readonly links = new LinkGraph();
+  links = new LinkGraph();
   private readonly editedPages = new Set<string>();
+  /** The scan the titles came from: its folder stamps tell a later start whether titles changed. */
+  private lastScan: ScanResult | undefined;
 
   constructor(
     private readonly fs: FileSystem,
@@ -66,8 +72,45 @@ export class Workspace {
     return result;
   }
 
+  /** What a persisted index of this workspace must have been built for. */
+  get indexKey(): IndexKey {
+    return { roots: [...this.roots.folders], pageFolders: [...this.options.pageFolders], maxFileBytes: this.options.maxFileBytes };
+  }
+
+  /**
+   * Indexes the titles from the persisted index at `indexFile` when no folder it listed has changed
+   * since, else by a scan; takes its link graph either way (with each page's stamp, so that
+   * `scanContents` re-reads only the pages whose file changed). Says how the titles were found.
+   */
+  async open(indexFile: string | undefined): Promise<'persisted' | 'scanned'> {
+    const loaded = indexFile ? await loadIndex(this.fs, indexFile, this.indexKey) : undefined;
+    if (loaded && 'reason' in loaded) this.log(`persisted index not used (${loaded.reason}): ${indexFile}`);
+    else if (loaded) {
+      if (loaded.graph) {
+        this.links = LinkGraph.fromData(loaded.graph);
+        this.links.progress = { done: 0, total: loaded.graph.files.length, complete: true };
+      }
+      if (await foldersUnchanged(this.fs, loaded.scan.folders)) {
+        this.adopt(loaded.scan);
+        this.log(`indexed ${this.index.size} pages in ${loaded.scan.pageFolders.length} page folder(s) from the persisted index`);
+        return 'persisted';
+      }
+      this.log('pages were added, removed or renamed since the index was persisted: listing them again');
+    }
+    await this.scan();
+    return 'scanned';
+  }
+
+  /** Writes the titles and the link graph to `indexFile` (atomically). */
+  async persist(indexFile: string): Promise<void> {
+    if (!this.lastScan) return;
+    const scan: ScanResult = { ...this.lastScan, entries: [...this.index.entries()], problems: [] };
+    await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph: this.links.progress.complete ? this.links.toData() : undefined });
+  }
+
   /** Takes over the result of a scan made elsewhere (by the CLI's main thread, for its workers). */
   adopt(result: ScanResult): void {
+    this.lastScan = result;
     this.pageFolders = result.pageFolders;
     for (const entry of result.entries) this.index.add(entry);
   }
@@ -108,8 +151,8 @@ export class Workspace {
   async refreshLinks(file: string): Promise<void> {
     this.editedPages.delete(file);
     if (this.index.byFile(file)?.folder !== 'Page') return;
-    const read = await this.readText(file);
-    if ('text' in read) this.links.record(file, linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })));
+    const links = await this.readLinks(file);
+    if (links && links !== 'unchanged') this.links.record(file, links.titles, links.stamp);
     else this.links.forget(file);
   }
 
@@ -118,6 +161,49 @@ export class Workspace {
     this.links.forget(file);
     this.editedPages.delete(file);
     return removed;
+  }
+
+  /**
+   * Before the titles are indexed: puts into the index the few files that the links of one page can
+   * name (each title and its variants in the folder a link points into, redirects and their pages),
+   * so that `resolve` answers that page's links as the full index will, without waiting for it.
+   * Only titles that meet a variant through a mixed-script spelling are found later, by the index.
+   */
+  async probeLinks(links: readonly LinkNode[], fromFile: string): Promise<void> {
+    const fromDir = path.dirname(fromFile);
+    const tried = new Set<string>();
+    const addPage = async (folder: string, file: string) => {
+      if (tried.has(file) || !file.startsWith(folder + path.sep)) return;
+      tried.add(file);
+      if (!this.roots.containsLexically(file) || !(await this.fs.stat(file))?.isFile) return;
+      if (!this.index.byFile(file)) this.index.add({ title: pageTitle(folder, file), path: file, folder: 'Page' });
+    };
+    for (const link of links) {
+      const target = link.target;
+      if (!target || (link.kind !== 'local' && link.kind !== 'wiki' && !target.folder)) continue;
+      let folder = path.basename(fromDir) === 'Page' ? fromDir : undefined;
+      if (target.folder && target.path) {
+        // Only `./` and `../` come before the folder's name.
+        const at = target.path.indexOf(`${target.folder}/`);
+        folder = at < 0 ? undefined : path.resolve(fromDir, target.path.slice(0, at + target.folder.length));
+      }
+      if (!folder || !this.roots.containsLexically(folder)) continue;
+      if (target.folder === 'Redirect') {
+        const file = path.join(folder, pagePathFromTitle(target.title));
+        const link = this.index.byFile(file) ? undefined : await this.fs.readLink(file);
+        const to = link === undefined ? undefined : path.resolve(folder, link);
+        if (!to || !this.roots.containsLexically(to)) continue;
+        this.index.add({ title: pageTitle(folder, file), path: file, folder: 'Redirect', redirectTo: to });
+        await addPage(path.dirname(to), to);
+        continue;
+      }
+      if (target.path) {
+        // The file the link names as written (`iPhone.md` is the page `IPhone`).
+        const fragment = target.path.indexOf('.md#');
+        await addPage(folder, path.resolve(fromDir, fragment < 0 ? target.path : target.path.slice(0, fragment + 3)));
+      }
+      for (const title of [target.title, ...titleVariants(target.title)]) await addPage(folder, path.join(folder, pagePathFromTitle(title)));
+    }
   }
 
   /** Resolves a link from the page at `fromFile` the way the wiki resolves the title. */
@@ -180,14 +266,15 @@ export class Workspace {
     }
     if (read === undefined) return { error: `not found: ${file}` };
     if (read === 'not-a-file') return { error: `not a file: ${file}` };
-    const { bytes, size } = read;
+    const { bytes, size, mtimeMs } = read;
+    const stamp = { mtimeMs, size };
     if (bytes.subarray(0, 8192).includes(0)) return { error: `skipped ${file}: binary content` };
     const complete = size <= this.options.maxFileBytes;
     // The BOM stays in the text, so that a text written back keeps it.
     try {
-      return { text: UTF8_STRICT.decode(bytes), complete };
+      return { text: UTF8_STRICT.decode(bytes), complete, stamp };
     } catch {
-      return { text: UTF8_LOSSY.decode(bytes), complete: false };
+      return { text: UTF8_LOSSY.decode(bytes), complete: false, stamp };
     }
   }
 
@@ -215,45 +302,57 @@ export class Workspace {
     }
   }
 
+  /** A page's links from its file; 'unchanged' without reading it when its stamp is still `known`. */
+  async readLinks(file: string, known?: PageStamp): Promise<PageLinks> {
+    if (known) {
+      const stat = await this.fs.stat(file);
+      if (stat && stat.mtimeMs === known.mtimeMs && stat.size === known.size) return 'unchanged';
+    }
+    const read = await this.readText(file);
+    return 'text' in read ? { titles: linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })), stamp: read.stamp } : undefined;
+  }
+
   /**
-   * Reads and parses every page once, in the background, into the link graph: on worker threads
-   * running `workerScript` when given (the server), else on this thread between requests.
+   * Reads and parses every page into the link graph, in the background: on worker threads running
+   * `workerScript` when given (the server), else on this thread between requests. Pages the graph
+   * holds with their file's current stamp (a persisted graph) are only looked at, not read.
    */
   async scanContents(isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string): Promise<void> {
-    const pages = [...this.index.pages()];
+    const pages = [...this.index.pages()].map((p) => p.path);
+    // Pages the persisted graph knows that are gone now.
+    const current = new Set(pages);
+    for (const file of this.links.recordedFiles()) if (!current.has(file)) this.links.forget(file);
+    const items = pages.map((file): [string, PageStamp | undefined] => [file, this.links.stampOf(file)]);
     const progress = this.links.progress;
+    progress.done = 0;
     progress.total = pages.length;
+    const take = (file: string, links: PageLinks) => {
+      // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
+      if (links === 'unchanged' || this.editedPages.has(file) || !this.index.byFile(file)) return;
+      if (links) this.links.record(file, links.titles, links.stamp);
+      else this.links.forget(file);
+    };
     if (workerScript) {
-      const files = pages.map((p) => p.path);
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<string, string[] | undefined>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled }, (batch, results) => {
-        results.forEach((titles, i) => {
-          const file = files[batch * SCAN_BATCH + i];
-          // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
-          if (titles && !this.editedPages.has(file) && this.index.byFile(file)) this.links.record(file, titles);
-        });
+      await runInWorkers<[string, PageStamp | undefined], PageLinks>(workerScript, data, items, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled }, (batch, results) => {
+        results.forEach((links, i) => take(pages[batch * SCAN_BATCH + i], links));
         progress.done += results.length;
         onProgress(progress.done, pages.length);
       });
-      progress.complete = !isCancelled();
-      return;
-    }
-    let lastYield = Date.now();
-    for (const page of pages) {
-      // Let requests in between pages: reads are synchronous underneath.
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
+    } else {
+      let lastYield = Date.now();
+      for (const [file, known] of items) {
+        // Let requests in between pages: reads are synchronous underneath.
+        if (Date.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+        if (isCancelled()) return;
+        if (!this.editedPages.has(file)) take(file, await this.readLinks(file, known));
+        if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
       }
-      if (isCancelled()) return;
-      // A page recorded from the editor is newer than its file.
-      if (!this.editedPages.has(page.path)) {
-        const read = await this.readText(page.path);
-        if ('text' in read) this.links.record(page.path, linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })));
-      }
-      if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
     }
-    progress.complete = true;
+    progress.complete = progress.complete || !isCancelled();
   }
 
   /** Takes an edited page's links into the graph. */

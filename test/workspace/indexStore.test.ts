@@ -1,0 +1,136 @@
+// The persisted index on the real file system: a restart answers from it, pages changed since are
+// re-read (and only they), and a corrupt, truncated, foreign-version, half-written or foreign-key
+// file is detected and rebuilt with the same answers as a fresh scan.
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeFileSystem, type FileSystem } from '../../server/src/workspace/fileSystem';
+import { decodeIndex, encodeIndex, indexFileFor } from '../../server/src/workspace/indexStore';
+import { Workspace } from '../../server/src/workspace/workspace';
+
+let top: string;
+let root: string;
+let indexFile: string;
+
+beforeEach(() => {
+  top = mkdtempSync(join(tmpdir(), 'wikimd-index-'));
+  root = join(top, 'ws');
+  mkdirSync(join(root, 'Page'), { recursive: true });
+  mkdirSync(join(root, 'Redirect'));
+  writeFileSync(join(root, 'Page', 'A.md'), '[B](../Page/B.md "wikilink") [C](../Page/C.md "wikilink") [軟體](../Page/軟體.md "wikilink")');
+  writeFileSync(join(root, 'Page', 'B.md'), '[C](../Page/C.md "wikilink")');
+  writeFileSync(join(root, 'Page', 'C.md'), '**C** [Category:X](https://zh.wikipedia.org/wiki/Category:X "wikilink")');
+  writeFileSync(join(root, 'Page', '软体.md'), '**软体**');
+  symlinkSync('../Page/C.md', join(root, 'Redirect', 'See.md'));
+  indexFile = join(top, 'cache', 'index.bin');
+});
+afterEach(() => rmSync(top, { recursive: true, force: true }));
+
+/** The real file system, counting the pages read. */
+function countingFs(): FileSystem & { reads: string[] } {
+  const reads: string[] = [];
+  return { ...nodeFileSystem, reads, readRegularFile: (p, n) => { reads.push(p); return nodeFileSystem.readRegularFile(p, n); } };
+}
+
+/** Opens a workspace (from the persisted index if usable) and brings its link graph up to date, as the server does. */
+async function openWorkspace(fs: FileSystem = nodeFileSystem) {
+  const logs: string[] = [];
+  const ws = new Workspace(fs, (m) => logs.push(m), [root], { pageFolders: ['**/Page'], maxFileBytes: 100_000 });
+  const from = await ws.open(indexFile);
+  await ws.scanContents(() => false, () => undefined);
+  return { ws, from, logs };
+}
+
+/** Everything the features ask of the index and the graph, as plain data. */
+function answers(ws: Workspace) {
+  const page = (t: string) => ws.index.get(t)!;
+  return {
+    titles: [...ws.index.pages()].map((p) => p.title).sort(),
+    redirect: ws.index.get('See', 'Redirect')?.redirectTo,
+    variant: ws.lookUpTitle('軟體').state,
+    cLinkedBy: ws.links.sourcesOf(ws.titlesReaching(page('C'))).sort(),
+    softwareLinkedBy: ws.links.sourcesOf(ws.titlesReaching(page('软体'))).sort(),
+    category: ws.links.count('Category:X'),
+  };
+}
+
+test('a restart answers from the persisted index without reading any page', async () => {
+  const first = await openWorkspace();
+  assert.equal(first.from, 'scanned');
+  await first.ws.persist(indexFile);
+  const fs = countingFs();
+  const second = await openWorkspace(fs);
+  assert.equal(second.from, 'persisted');
+  assert.deepEqual(fs.reads.filter((p) => p !== indexFile), []);
+  assert.deepEqual(answers(second.ws), answers(first.ws));
+  assert.deepEqual(answers(second.ws).cLinkedBy, [join(root, 'Page', 'A.md'), join(root, 'Page', 'B.md')]);
+});
+
+test('pages changed since are re-read, and only they; added pages make the titles listed again', async () => {
+  const first = await openWorkspace();
+  await first.ws.persist(indexFile);
+  // B no longer links C; its time and size both change.
+  writeFileSync(join(root, 'Page', 'B.md'), 'no links at all now');
+  utimesSync(join(root, 'Page', 'B.md'), new Date(), new Date(Date.now() + 5000));
+  const fs = countingFs();
+  const second = await openWorkspace(fs);
+  assert.equal(second.from, 'persisted');
+  assert.deepEqual(fs.reads.filter((p) => p !== indexFile), [join(root, 'Page', 'B.md')]);
+  assert.deepEqual(answers(second.ws).cLinkedBy, [join(root, 'Page', 'A.md')]);
+
+  await second.ws.persist(indexFile);
+  writeFileSync(join(root, 'Page', 'D.md'), '[C](../Page/C.md "wikilink")');
+  const third = await openWorkspace();
+  assert.equal(third.from, 'scanned', 'a new file changes its folder: titles are listed again');
+  assert.ok(third.logs.some((l) => /listing them again/.test(l)));
+  assert.ok(answers(third.ws).titles.includes('D'));
+  assert.deepEqual(answers(third.ws).cLinkedBy, [join(root, 'Page', 'A.md'), join(root, 'Page', 'D.md')]);
+});
+
+test('a bad index file is detected, reported and rebuilt, with the same answers as a fresh scan', async () => {
+  const fresh = answers((await openWorkspace()).ws);
+  const good = await (async () => {
+    const { ws } = await openWorkspace();
+    await ws.persist(indexFile);
+    return readFileSync(indexFile);
+  })();
+  const foreignVersion = Buffer.from(good);
+  foreignVersion.writeUInt32LE(999, 4);
+  const flipped = Buffer.from(good);
+  flipped[flipped.length - 9] ^= 0xff;
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['corrupt', flipped, /checksum/],
+    ['truncated', good.subarray(0, good.length - 100), /truncated/],
+    ['half-written (only the start reached the disk)', good.subarray(0, 20), /truncated/],
+    ['foreign version', foreignVersion, /format version 999/],
+    ['not an index', Buffer.from('hello, world, this is not an index'), /not an index/],
+    ['empty', Buffer.alloc(0), /not an index/],
+  ];
+  for (const [name, bytes, reason] of cases) {
+    writeFileSync(indexFile, bytes);
+    const { ws, from, logs } = await openWorkspace();
+    assert.equal(from, 'scanned', name);
+    assert.ok(logs.some((l) => reason.test(l)), `${name}: ${logs.join(' | ')}`);
+    assert.deepEqual(answers(ws), fresh, name);
+    await ws.persist(indexFile);
+    assert.equal((await openWorkspace()).from, 'persisted', `${name}: rebuilt and written again`);
+  }
+});
+
+test('an index built for other folders or settings is not used', async () => {
+  const { ws } = await openWorkspace();
+  const bytes = encodeIndex(ws.indexKey, { scan: { pageFolders: [], entries: [], problems: [], folders: [] } });
+  assert.ok('scan' in decodeIndex(bytes, ws.indexKey));
+  assert.match((decodeIndex(bytes, { ...ws.indexKey, maxFileBytes: 1 }) as { reason: string }).reason, /other folders or settings/);
+  assert.match((decodeIndex(bytes, { ...ws.indexKey, roots: ['/elsewhere'] }) as { reason: string }).reason, /other folders or settings/);
+});
+
+test('where the index lives: the editor\'s storage folder, else the user\'s cache folder, keyed by the workspace', () => {
+  const a = indexFileFor(['/data/zhwiki'], undefined, { XDG_CACHE_HOME: '/home/u/.cache-x' });
+  assert.match(a, /^\/home\/u\/\.cache-x\/wiki-markdown\/zhwiki-[0-9a-f]{16}\/index\.bin$/);
+  assert.notEqual(a, indexFileFor(['/data/other/zhwiki'], undefined, { XDG_CACHE_HOME: '/home/u/.cache-x' }));
+  assert.match(indexFileFor(['/data/zhwiki'], '/vscode/storage/abc'), /^\/vscode\/storage\/abc\/index-zhwiki-[0-9a-f]{16}\.bin$/);
+  assert.match(indexFileFor(['/data/zhwiki'], undefined, { XDG_CACHE_HOME: 'relative' }), /\.cache\/wiki-markdown\//);
+});
