@@ -67,3 +67,39 @@ test('the link graph follows recorded, edited and deleted pages', async () => {
   assert.equal(ws.links.count('C'), 0);
   assert.equal(ws.links.count('B'), 0);
 });
+
+test('before the index: probing a page\'s links gives the answers the full index gives', async () => {
+  const files = {
+    '/ws/Page/內核.md': '**內核**',
+    '/ws/Page/Amiga.md': '**Amiga**',
+    '/ws/Page/iPhone.md': '**iPhone**',
+    '/ws/Page/TCP/IP.md': '**TCP/IP**',
+  };
+  const page = [
+    '[a](../Page/Amiga.md "wikilink")', '[b](../Page/内核.md "wikilink")', '[c](../Redirect/Amiga_computer.md "wikilink")',
+    '[d](../Page/iPhone.md "wikilink")', '[e](../Page/TCP/IP.md#x "wikilink")', '[f](../Page/PowerPC.md "wikilink")',
+    '[g](https://zh.wikipedia.org/wiki/Amiga "wikilink")', '[h](../Page/../../etc/passwd.md "wikilink")',
+  ].join(' ');
+  const links = parsePage(page).links;
+  const from = '/ws/Page/Start.md';
+  const answers = (ws: Workspace) => links.map((l) => {
+    const r = ws.resolve(l, from);
+    return r.state === 'exists' ? `${r.match}:${r.page.path}` : r.state;
+  });
+  const make = () => {
+    const fs = new MemoryFileSystem(files);
+    fs.symlink('/ws/Redirect/Amiga_computer.md', '../Page/Amiga.md');
+    return workspaceOf(fs).ws;
+  };
+  const probed = make();
+  await probed.probeLinks(links, from);
+  const indexed = make();
+  await indexed.scan();
+  assert.deepEqual(answers(probed), answers(indexed));
+  assert.deepEqual(answers(indexed), [
+    'exact:/ws/Page/Amiga.md', 'variant:/ws/Page/內核.md', 'redirect:/ws/Page/Amiga.md', 'exact:/ws/Page/iPhone.md',
+    'exact:/ws/Page/TCP/IP.md', 'missing', 'exact:/ws/Page/Amiga.md', 'outside',
+  ]);
+  // Only the files the links name were looked at: the index holds nothing else.
+  assert.equal(probed.index.get('Start'), undefined);
+});
