@@ -27,12 +27,10 @@ export interface LinkGraphData {
 const REBUILD_AFTER = 4096;
 
 export class LinkGraph {
-  private readonly titleIds = new Map<string, number>();
-  private titles: string[] = [];
+  private titles = new Interner();
   private incoming = new Uint32Array(1024);
 
-  private readonly pageIds = new Map<string, number>();
-  private files: string[] = [];
+  private files = new Interner();
   /** Per page: where its targets start in `log` (-1: no links recorded), how many, and its stamp. */
   private start = new Int32Array(1024).fill(-1);
   private length = new Uint32Array(1024);
@@ -69,7 +67,7 @@ export class LinkGraph {
   }
 
   forget(file: string): void {
-    const page = this.pageIds.get(file);
+    const page = this.files.ids.get(file);
     if (page === undefined || this.start[page] < 0) return;
     this.drop(page);
     this.changed.add(page);
@@ -77,19 +75,29 @@ export class LinkGraph {
 
   /** The stamp of the file a page's links were recorded from, if they were recorded from a file. */
   stampOf(file: string): PageStamp | undefined {
-    const page = this.pageIds.get(file);
+    const page = this.files.ids.get(file);
     return page === undefined || this.start[page] < 0 || this.sizes[page] < 0 ? undefined : { mtimeMs: this.mtimes[page], size: this.sizes[page] };
   }
 
   /** Every file whose links are recorded. */
   recordedFiles(): string[] {
-    return this.files.filter((_, p) => this.start[p] >= 0);
+    return this.files.list.filter((_, p) => this.start[p] >= 0);
   }
 
   /** Pages linking any of these titles (each page once). */
   sourcesOf(titles: Iterable<string>): string[] {
+    return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.files.list[p]);
+  }
+
+  /** How many pages link any of these titles, each page once. */
+  countSources(titles: Iterable<string>): number {
     const wanted = this.linkedIds(titles);
-    if (wanted.size === 0) return [];
+    if (wanted.size <= 1) return wanted.size ? this.incoming[wanted.values().next().value!] : 0;
+    return this.pagesLinking(wanted).size;
+  }
+
+  private pagesLinking(wanted: Set<number>): Set<number> {
+    if (wanted.size === 0) return new Set();
     const reverse = this.reverseIndex();
     const pages = new Set<number>();
     for (const id of wanted) {
@@ -101,25 +109,18 @@ export class LinkGraph {
       }
     }
     for (const page of this.changed) if (this.linksAny(page, wanted)) pages.add(page);
-    return [...pages].map((p) => this.files[p]);
-  }
-
-  /** How many pages link any of these titles, each page once. */
-  countSources(titles: Iterable<string>): number {
-    const wanted = this.linkedIds(titles);
-    if (wanted.size <= 1) return wanted.size ? this.incoming[wanted.values().next().value!] : 0;
-    return this.sourcesOf(titles).length;
+    return pages;
   }
 
   /** How many pages link a title. */
   count(title: string): number {
-    const id = this.titleIds.get(title);
+    const id = this.titles.ids.get(title);
     return id === undefined ? 0 : this.incoming[id];
   }
 
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
-    const pages = this.files.map((_, p) => p).filter((p) => this.start[p] >= 0);
+    const pages = this.files.list.map((_, p) => p).filter((p) => this.start[p] >= 0);
     const offsets = new Uint32Array(pages.length + 1);
     const targets = new Uint32Array(this.live);
     let n = 0;
@@ -130,7 +131,7 @@ export class LinkGraph {
     });
     offsets[pages.length] = n;
     return {
-      titles: this.titles, files: pages.map((p) => this.files[p]), offsets, targets,
+      titles: this.titles.list, files: pages.map((p) => this.files.list[p]), offsets, targets,
       mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),
     };
   }
@@ -138,13 +139,11 @@ export class LinkGraph {
   /** A graph from persisted arrays (checked by the caller: offsets ascend, targets are title ids). */
   static fromData(data: LinkGraphData): LinkGraph {
     const graph = new LinkGraph();
-    graph.titles = data.titles;
-    data.titles.forEach((t, id) => graph.titleIds.set(t, id));
+    graph.titles = new Interner(data.titles);
     graph.incoming = new Uint32Array(Math.max(1024, data.titles.length * 2));
     for (const id of data.targets) graph.incoming[id]++;
     const n = data.files.length;
-    graph.files = data.files;
-    data.files.forEach((f, p) => graph.pageIds.set(f, p));
+    graph.files = new Interner(data.files);
     const capacity = Math.max(1024, n * 2);
     graph.start = new Int32Array(capacity).fill(-1);
     graph.length = new Uint32Array(capacity);
@@ -180,27 +179,29 @@ export class LinkGraph {
   private reverseIndex(): { offsets: Uint32Array; sources: Uint32Array } {
     if (this.reverse && this.changed.size <= REBUILD_AFTER) return this.reverse;
     // Counting sort of (target, page) pairs by target: two passes over the live lists.
-    const offsets = new Uint32Array(this.titles.length + 1);
-    for (let p = 0; p < this.files.length; p++) {
-      const from = this.start[p];
-      for (let k = from; from >= 0 && k < from + this.length[p]; k++) offsets[this.log[k] + 1]++;
-    }
-    for (let id = 0; id < this.titles.length; id++) offsets[id + 1] += offsets[id];
-    const fill = offsets.slice(0, this.titles.length);
-    const sources = new Uint32Array(offsets[this.titles.length]);
-    for (let p = 0; p < this.files.length; p++) {
-      const from = this.start[p];
-      for (let k = from; from >= 0 && k < from + this.length[p]; k++) sources[fill[this.log[k]]++] = p;
-    }
+    const offsets = new Uint32Array(this.titles.list.length + 1);
+    this.eachLink((id) => offsets[id + 1]++);
+    for (let id = 0; id < this.titles.list.length; id++) offsets[id + 1] += offsets[id];
+    const fill = offsets.slice(0, this.titles.list.length);
+    const sources = new Uint32Array(offsets[this.titles.list.length]);
+    this.eachLink((id, page) => { sources[fill[id]++] = page; });
     this.changed.clear();
     this.reverse = { offsets, sources };
     return this.reverse;
   }
 
+  /** Calls `visit` with every (target, page) pair of the live lists. */
+  private eachLink(visit: (id: number, page: number) => void): void {
+    for (let p = 0; p < this.files.list.length; p++) {
+      const from = this.start[p];
+      for (let k = from; from >= 0 && k < from + this.length[p]; k++) visit(this.log[k], p);
+    }
+  }
+
   private linkedIds(titles: Iterable<string>): Set<number> {
     const wanted = new Set<number>();
     for (const t of titles) {
-      const id = this.titleIds.get(t);
+      const id = this.titles.ids.get(t);
       if (id !== undefined && this.incoming[id] > 0) wanted.add(id);
     }
     return wanted;
@@ -212,7 +213,7 @@ export class LinkGraph {
     if (this.live + n <= this.log.length / 2) {
       const compact = new Uint32Array(this.log.length);
       let k = 0;
-      for (let p = 0; p < this.files.length; p++) {
+      for (let p = 0; p < this.files.list.length; p++) {
         if (this.start[p] < 0) continue;
         compact.set(this.log.subarray(this.start[p], this.start[p] + this.length[p]), k);
         this.start[p] = k;
@@ -228,32 +229,41 @@ export class LinkGraph {
   }
 
   private titleId(title: string): number {
-    let id = this.titleIds.get(title);
-    if (id === undefined) {
-      id = this.titles.length;
-      this.titles.push(title);
-      this.titleIds.set(title, id);
-      if (id >= this.incoming.length) this.incoming = grow(this.incoming, id);
-    }
+    const id = this.titles.idOf(title);
+    if (id >= this.incoming.length) this.incoming = grow(this.incoming, id);
     return id;
   }
 
   private pageId(file: string): number {
-    let page = this.pageIds.get(file);
-    if (page === undefined) {
-      page = this.files.length;
-      this.files.push(file);
-      this.pageIds.set(file, page);
-      if (page >= this.start.length) {
-        const oldLength = this.start.length;
-        this.start = grow(this.start, page);
-        this.start.fill(-1, oldLength);
-        this.length = grow(this.length, page);
-        this.mtimes = grow(this.mtimes, page);
-        this.sizes = grow(this.sizes, page);
-      }
+    const page = this.files.idOf(file);
+    if (page >= this.start.length) {
+      const oldLength = this.start.length;
+      this.start = grow(this.start, page);
+      this.start.fill(-1, oldLength);
+      this.length = grow(this.length, page);
+      this.mtimes = grow(this.mtimes, page);
+      this.sizes = grow(this.sizes, page);
     }
     return page;
+  }
+}
+
+/** Strings numbered in the order first seen, looked up both ways. */
+class Interner {
+  readonly ids = new Map<string, number>();
+
+  constructor(readonly list: string[] = []) {
+    list.forEach((s, id) => this.ids.set(s, id));
+  }
+
+  idOf(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
   }
 }
 

@@ -190,8 +190,8 @@ export class Workspace {
       if (!folder || !this.roots.containsLexically(folder)) continue;
       if (target.folder === 'Redirect') {
         const file = path.join(folder, pagePathFromTitle(target.title));
-        const link = this.index.byFile(file) ? undefined : await this.fs.readLink(file);
-        const to = link === undefined ? undefined : path.resolve(folder, link);
+        const linkText = this.index.byFile(file) ? undefined : await this.fs.readLink(file);
+        const to = linkText === undefined ? undefined : path.resolve(folder, linkText);
         if (!to || !this.roots.containsLexically(to)) continue;
         this.index.add({ title: pageTitle(folder, file), path: file, folder: 'Redirect', redirectTo: to });
         await addPage(path.dirname(to), to);
@@ -249,18 +249,18 @@ export class Workspace {
    * skipping binary files and reading at most `maxFileBytes`. Invalid UTF-8 becomes U+FFFD.
    */
   async readText(file: string): Promise<ReadResult> {
-    const outside: ReadResult = { error: `not read: ${file} is outside the workspace folders` };
-    if (!this.roots.containsLexically(file)) return outside;
+    const outside = (): ReadResult => ({ error: `not read: ${file} is outside the workspace folders` });
+    if (!this.roots.containsLexically(file)) return outside();
     let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
     try {
       // One open that refuses a symlink: pages are regular files, so the common case costs no lstat or stat.
       read = await this.fs.readRegularFile(file, this.options.maxFileBytes);
       if (read === 'symlink') {
         const real = await this.fs.realPath(file);
-        if (!real || !(await this.roots.containsRealPath(real))) return outside;
+        if (!real || !(await this.roots.containsRealPath(real))) return outside();
         read = await this.fs.readRegularFile(real, this.options.maxFileBytes);
         if (read === 'symlink') return { error: `cannot read ${file}: it changed while being read` };
-      } else if (!(await this.roots.folderReallyInside(file))) return outside;
+      } else if (!(await this.roots.folderReallyInside(file))) return outside();
     } catch (e) {
       return { error: `cannot read ${file}: ${(e as Error).message}` };
     }
