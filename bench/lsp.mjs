@@ -29,7 +29,8 @@ function procStatus(pid) {
 /** Starts the server on `root`; resolves when the titles are indexed. */
 async function startServer(root, cacheHome) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  // BENCH_SERVER_ARGS: node options for the server, e.g. `--cpu-prof --cpu-prof-dir DIR` to profile it.
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(' ') : []), path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics = new Map();
   const waiters = [];

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
-import { Workspace } from './workspace/workspace';
+import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
 import { pageContext, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
@@ -212,19 +212,30 @@ connection.onDidChangeConfiguration(async (change) => {
   revalidateAll();
 });
 
-connection.onDidChangeWatchedFiles(async ({ changes }) => {
-  await ready;
-  let changed = false;
+/** File events wait here and are taken in batches: a `git pull` sends thousands at once. */
+const fileEvents: FileChange[] = [];
+let drainingFileEvents: Promise<void> | undefined;
+const EVENT_TYPES = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
     const file = filePath(change.uri);
-    if (!file) continue;
-    if (change.type === FileChangeType.Deleted) changed = workspace.fileDeleted(file) || changed;
-    else if (change.type === FileChangeType.Created) changed = (await workspace.fileCreated(file)) || changed;
-    else if (!openDocument(file)) await workspace.refreshLinks(file);
+    const type = EVENT_TYPES[change.type as keyof typeof EVENT_TYPES];
+    if (file && type) fileEvents.push({ file, type });
   }
-  persistSoon();
-  if (changed) revalidateAll();
+  drainingFileEvents ??= drainFileEvents();
 });
+
+async function drainFileEvents() {
+  await ready;
+  while (fileEvents.length) {
+    const current = workspace;
+    const titlesChanged = await current.applyFileChanges(fileEvents.splice(0), (file) => openDocument(file) !== undefined, path.join(__dirname, 'scanWorker.js'));
+    if (titlesChanged && current === workspace) revalidateAll();
+  }
+  drainingFileEvents = undefined;
+  persistSoon();
+}
 
 documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
 documents.onDidClose((e) => {

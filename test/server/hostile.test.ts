@@ -114,7 +114,7 @@ test('protocol abuse: unknown methods, foreign URIs, positions past the end, sta
   assert.ok(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } }));
 });
 
-test('soak: 10k documents opened, edited and closed and 1k files renamed on disk; memory stays flat', async () => {
+test('soak: 32k documents opened, edited and closed and 3.2k files renamed on disk; memory stays flat', async () => {
   // A server of its own, so that the 50 MB page above does not weigh on its memory.
   const soakWs = makeWorkspace({ '内核.md': '**内核**\n' });
   const client = new LspClient();
@@ -127,7 +127,7 @@ test('soak: 10k documents opened, edited and closed and 1k files renamed on disk
   await client.diagnosticsFor(warm);
   const readings: number[] = [];
   let renamed = 0;
-  for (let pass = 0; pass < 5; pass++) {
+  for (let pass = 0; pass < 16; pass++) {
     for (let i = 0; i < 2000; i++) {
       const uri = pathToFileURL(ws.page(`Soak${i}.md`)).href;
       await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: page } });
@@ -146,7 +146,10 @@ test('soak: 10k documents opened, edited and closed and 1k files renamed on disk
     readings.push(rss());
   }
   console.log(`soak RSS after each pass (MB): ${readings.map((r) => r.toFixed(0)).join(', ')}`);
-  assert.ok(readings[4] <= readings[0] * 1.1, `RSS grew from ${readings[0].toFixed(0)} MB to ${readings[4].toFixed(0)} MB`);
+  // RSS climbs between full collections (about every ten passes here) and falls back after one: a leak
+  // raises the floor, so the lowest of the last four passes is held to the highest of the first four.
+  const [early, late] = [Math.max(...readings.slice(0, 4)), Math.min(...readings.slice(-4))];
+  assert.ok(late <= early * 1.1, `RSS grew from ${early.toFixed(0)} MB to ${late.toFixed(0)} MB`);
   assert.ok(!client.exited);
   await client.stop();
   soakWs.dispose();

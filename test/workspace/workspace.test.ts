@@ -103,3 +103,33 @@ test('before the index: probing a page\'s links gives the answers the full index
   // Only the files the links name were looked at: the index holds nothing else.
   assert.equal(probed.index.get('Start'), undefined);
 });
+
+test('file events in bulk: the index follows, and only pages whose file changed are read again', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 50; i++) files[`/ws/Page/P${i}.md`] = `[C](../Page/C.md "wikilink") ${'x'.repeat(i)}`;
+  files['/ws/Page/C.md'] = '**C**';
+  const fs = new MemoryFileSystem(files);
+  const reads: string[] = [];
+  const readRegularFile = fs.readRegularFile.bind(fs);
+  fs.readRegularFile = (p, n) => { reads.push(p); return readRegularFile(p, n); };
+  const { ws } = workspaceOf(fs);
+  await ws.scan();
+  await ws.scanContents(() => false, () => undefined);
+  assert.equal(ws.links.count('C'), 50);
+  reads.length = 0;
+  // As after a pull: 10 pages rewritten (no longer linking C), 5 deleted, 5 created, and events for 20 untouched pages.
+  const changes: { file: string; type: 'created' | 'changed' | 'deleted' }[] = [];
+  for (let i = 0; i < 10; i++) { fs.write(`/ws/Page/P${i}.md`, 'no links now'); changes.push({ file: `/ws/Page/P${i}.md`, type: 'changed' }); }
+  for (let i = 10; i < 15; i++) { fs.nodes.delete(`/ws/Page/P${i}.md`); changes.push({ file: `/ws/Page/P${i}.md`, type: 'deleted' }); }
+  for (let i = 0; i < 5; i++) { fs.write(`/ws/Page/New${i}.md`, '[C](../Page/C.md "wikilink")'); changes.push({ file: `/ws/Page/New${i}.md`, type: 'created' }); }
+  for (let i = 20; i < 40; i++) changes.push({ file: `/ws/Page/P${i}.md`, type: 'changed' });
+  // P0 is open in the editor: its file is not read, the editor's text counts.
+  const titlesChanged = await ws.applyFileChanges(changes, (file) => file === '/ws/Page/P0.md');
+  assert.equal(titlesChanged, true);
+  assert.equal(ws.index.get('P12'), undefined);
+  assert.ok(ws.index.get('New3'));
+  assert.deepEqual(reads.sort(), [...Array.from({ length: 9 }, (_, i) => `/ws/Page/P${i + 1}.md`), ...Array.from({ length: 5 }, (_, i) => `/ws/Page/New${i}.md`)].sort());
+  // 50 − 9 rewritten − 5 deleted + 5 created (P0 keeps its recorded links until the editor says otherwise).
+  assert.equal(ws.links.count('C'), 41);
+  assert.equal(await ws.applyFileChanges([{ file: '/ws/Page/P30.md', type: 'changed' }], () => false), false);
+});

@@ -36,6 +36,12 @@ export interface WorkspaceOptions {
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const UTF8_LOSSY = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** A file event: a file created, changed or deleted on disk. */
+export interface FileChange { file: string; type: 'created' | 'changed' | 'deleted' }
+
+/** Pages to re-read after file events from which worker threads pay off. */
+const WORKERS_FROM = 2000;
+
 /** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
 const SCAN_BATCH = 256;
 
@@ -130,8 +136,8 @@ export class Workspace {
     return this.pageFolders.find((base) => isBelow(file, base));
   }
 
-  /** Keeps the index current when a file appears on disk; returns whether the index changed. */
-  async fileCreated(file: string): Promise<boolean> {
+  /** Adds a file that appeared on disk to the index (its links are read by the caller); returns whether the index changed. */
+  private async fileCreated(file: string): Promise<boolean> {
     const where = this.folderOf(file);
     if (!where || !file.toLowerCase().endsWith('.md')) return false;
     const stat = await this.fs.stat(file);
@@ -143,8 +149,35 @@ export class Workspace {
       if (target && this.roots.containsLexically(target)) entry.redirectTo = target;
     }
     this.index.add(entry);
-    if (entry.folder === 'Page') await this.refreshLinks(file);
     return true;
+  }
+
+  /**
+   * Follows file events, many at once as after a `git pull`: the index first (cheap), then the
+   * pages to re-read, in one batch (on worker threads when there are many), skipping pages whose
+   * file still has the stamp the graph holds and pages open in the editor (newer than their file).
+   * Yields to waiting requests as it goes. Returns whether titles were added or removed.
+   */
+  async applyFileChanges(changes: readonly FileChange[], isOpen: (file: string) => boolean, workerScript?: string): Promise<boolean> {
+    let titlesChanged = false;
+    const reread = new Set<string>();
+    let lastYield = Date.now();
+    for (const { file, type } of changes) {
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      if (type === 'deleted') {
+        titlesChanged = this.fileDeleted(file) || titlesChanged;
+        reread.delete(file);
+        continue;
+      }
+      if (type === 'created') titlesChanged = (await this.fileCreated(file)) || titlesChanged;
+      if (this.index.byFile(file)?.folder === 'Page' && !isOpen(file)) reread.add(file);
+    }
+    const files = [...reread];
+    await this.readIntoGraph(files, () => false, () => undefined, files.length >= WORKERS_FROM ? workerScript : undefined);
+    return titlesChanged;
   }
 
   /** Re-reads a page's links from its file (changed on disk, or closed in the editor). */
@@ -322,37 +355,45 @@ export class Workspace {
     // Pages the persisted graph knows that are gone now.
     const current = new Set(pages);
     for (const file of this.links.recordedFiles()) if (!current.has(file)) this.links.forget(file);
-    const items = pages.map((file): [string, PageStamp | undefined] => [file, this.links.stampOf(file)]);
     const progress = this.links.progress;
     progress.done = 0;
     progress.total = pages.length;
+    await this.readIntoGraph(pages, isCancelled, (done) => {
+      progress.done = done;
+      onProgress(done, pages.length);
+    }, workerScript);
+    progress.complete = progress.complete || !isCancelled();
+  }
+
+  /** Reads pages' links into the graph (those whose stamp the graph holds only if their file changed). */
+  private async readIntoGraph(files: readonly string[], isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string): Promise<void> {
+    const items = files.map((file): [string, PageStamp | undefined] => [file, this.links.stampOf(file)]);
     const take = (file: string, links: PageLinks) => {
       // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
       if (links === 'unchanged' || this.editedPages.has(file) || !this.index.byFile(file)) return;
       if (links) this.links.record(file, links.titles, links.stamp);
       else this.links.forget(file);
     };
+    let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
       await runInWorkers<[string, PageStamp | undefined], PageLinks>(workerScript, data, items, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled }, (batch, results) => {
-        results.forEach((links, i) => take(pages[batch * SCAN_BATCH + i], links));
-        progress.done += results.length;
-        onProgress(progress.done, pages.length);
+        results.forEach((links, i) => take(files[batch * SCAN_BATCH + i], links));
+        onProgress((done += results.length));
       });
-    } else {
-      let lastYield = Date.now();
-      for (const [file, known] of items) {
-        // Let requests in between pages: reads are synchronous underneath.
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = Date.now();
-        }
-        if (isCancelled()) return;
-        if (!this.editedPages.has(file)) take(file, await this.readLinks(file, known));
-        if (++progress.done % 200 === 0 || progress.done === pages.length) onProgress(progress.done, pages.length);
-      }
+      return;
     }
-    progress.complete = progress.complete || !isCancelled();
+    let lastYield = Date.now();
+    for (const [file, known] of items) {
+      // Let requests in between pages: reads are synchronous underneath.
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      if (isCancelled()) return;
+      if (!this.editedPages.has(file)) take(file, await this.readLinks(file, known));
+      if (++done % 200 === 0 || done === items.length) onProgress(done);
+    }
   }
 
   /** Takes an edited page's links into the graph. */
