@@ -2,7 +2,7 @@
 // titles indexed, first diagnostics, a keystroke on a 100 KB page, hover/definition/completion,
 // the background link graph (with the server's peak RSS), references.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,6 +92,37 @@ const position = (text, offset) => {
   const line = before.split('\n').length - 1;
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 };
+
+/**
+ * A `git pull` of 50k pages: each gains a category link at its top, one notification names them all, and a hover
+ * on that category is asked again and again (its count shows how far the server got; each answer's
+ * time shows whether requests kept being served). The pages are restored afterwards.
+ */
+async function measureBulkChange(server, pageDir, names, count = Math.min(50_000, names.length)) {
+  // At the top: a page's end may lie inside a code block or a table, where a link is no link.
+  const marker = '[Category:BenchBulk](https://zh.wikipedia.org/wiki/Category:BenchBulk "wikilink")\n\n';
+  const files = names.slice(0, count).map((n) => path.join(pageDir, n));
+  const originals = files.map((f) => readFileSync(f));
+  files.forEach((f, i) => writeFileSync(f, Buffer.concat([Buffer.from(marker), originals[i]])));
+  const probe = pathToFileURL(path.join(pageDir, '__bench_bulk.md')).href;
+  await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: probe, languageId: 'markdown', version: 1, text: marker.trim() } });
+  const t0 = process.hrtime.bigint();
+  await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: files.map((f) => ({ uri: pathToFileURL(f).href, type: 2 })) });
+  const latencies = [];
+  let absorbed = null;
+  while (ms(t0) < 600_000) {
+    const h0 = process.hrtime.bigint();
+    const hover = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri: probe }, position: { line: 0, character: 2 } });
+    latencies.push(ms(h0));
+    if (new RegExp(`\\b${count} pages in the workspace carry`).test(hover?.contents?.value ?? '')) {
+      absorbed = ms(t0) / 1000;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  files.forEach((f, i) => writeFileSync(f, originals[i]));
+  return { bulkPages: count, bulkAbsorbedSeconds: absorbed, bulkHoverMs: { p50: percentile(latencies, 50), max: Math.max(...latencies) } };
+}
 
 /** The persisted index file under a cache folder (the server names it after the workspace). */
 function indexFileIn(cacheHome) {
@@ -184,6 +215,7 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   const again = await startServer(root, cacheHome);
   const againUri = pathToFileURL(first).href;
   await again.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: againUri, languageId: 'markdown', version: 1, text: readFileSync(first, 'utf8') } });
+  again.opened = [againUri];
   await again.onIndexed;
   out.restartIndexSeconds = again.indexedAt / 1000;
   await again.diagnosticsFor(againUri, 1);
@@ -195,12 +227,16 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
     const text = readFileSync(linking, 'utf8');
     const uri = pathToFileURL(linking).href;
     await again.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    again.opened.push(uri);
     const firstLink = [...text.matchAll(LOCAL)][0];
     const refsAgain = await again.connection.sendRequest('textDocument/references', { textDocument: { uri }, position: position(text, firstLink.index + 1), context: { includeDeclaration: false } });
     out.restartReferencesSeconds = ms(again.t0) / 1000;
     out.restartReferencesFound = refsAgain?.length ?? 0;
   }
   out.restartPeakRssMB = procStatus(again.child.pid).peakRssMB;
+  // Pages open in the editor are newer than their files: close them, so that every changed file counts.
+  for (const uri of again.opened) await again.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  Object.assign(out, await measureBulkChange(again, pageDir, names));
   await again.stop();
   rmSync(cacheHome, { recursive: true, force: true });
   return out;
