@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { version } from '../../package.json';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
+import { indexFileFor } from './workspace/indexStore';
 import { DEFAULT_SETTINGS, type DiagnosticCode } from './features/settings';
 import { FIXABLE_CODES } from './protocol';
 import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
@@ -18,12 +19,14 @@ Checks every page under the Page folders of each DIR (default: the current folde
   --dry-run                  with --fix: print a unified diff instead of writing
   --summary                  print only the table of counts per code
   --jobs N                   worker threads (default: all cores from 20000 pages)
+  --cache DIR                keep the title index in DIR: the next run skips listing the
+                             page folders when none changed
 Exit code: 0 clean, 1 when any diagnostic is an error, 2 on bad usage.`;
 
 /** Below this many pages, starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 20_000;
 
-interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; summary: boolean; jobs?: number; dirs: string[] }
+interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; summary: boolean; jobs?: number; cache?: string; dirs: string[] }
 
 function parseArgs(args: string[]): Options | string {
   const options: Options = { format: 'text', dryRun: false, summary: false, dirs: [] };
@@ -35,6 +38,7 @@ function parseArgs(args: string[]): Options | string {
     else if (flag === '--dry-run') options.dryRun = true;
     else if (flag === '--summary') options.summary = true;
     else if (flag === '--jobs') options.jobs = Number(value());
+    else if (flag === '--cache') options.cache = value();
     else if (flag.startsWith('-')) return `unknown option "${flag}"`;
     else options.dirs.push(flag);
   }
@@ -44,6 +48,7 @@ function parseArgs(args: string[]): Options | string {
   }
   if (options.dryRun && !options.fix) return '--dry-run goes with --fix';
   if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) return '--jobs takes a whole number of at least 1';
+  if (options.cache === '') return '--cache takes a folder';
   if (!options.dirs.length) options.dirs.push('.');
   return options;
 }
@@ -74,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
     const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], {
       pageFolders: DEFAULT_SETTINGS.pageFolders, maxFileBytes: DEFAULT_SETTINGS.maxPageSize * 4,
     });
-    const scan = await workspace.scan();
+    const indexFile = options.cache === undefined ? undefined : indexFileFor([root], path.resolve(options.cache));
+    await workspace.open(indexFile);
+    const scan = workspace.lastScan!;
     const files = [...workspace.index.pages()].map((p) => p.path).sort();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
     const checkOptions = { settings: DEFAULT_SETTINGS, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
@@ -84,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
       reporter.file(result);
     });
+    if (indexFile) await workspace.persist(indexFile).catch((e) => process.stderr.write(`wikimd: could not write the cache ${indexFile}: ${(e as Error).message}\n`));
   }
   progress.end();
   const seconds = (Date.now() - started) / 1000;

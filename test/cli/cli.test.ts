@@ -128,3 +128,22 @@ test('exit 1 on an error-severity diagnostic, 2 on bad usage; unreadable files a
   assert.equal(wikimd('lint').code, 2);
   assert.equal(wikimd('check', 'no-such-folder').code, 2);
 });
+
+test('--cache keeps the title index: the next run reads it instead of listing, and lists again after a change', () => {
+  // Outside the corpus: a cache folder made inside it would itself change the folder it stamps.
+  const cache = mkdtempSync(join(tmpdir(), 'wikimd-cli-cache-'));
+  const first = wikimd('check', '--cache', cache, '.');
+  assert.ok(first.code === 0 || first.code === 1, first.stderr);
+  assert.equal(readdirSync(cache).filter((f) => f.endsWith('.bin')).length, 1);
+  const second = wikimd('check', '--cache', cache, '.');
+  assert.match(second.stderr, /from the persisted index/);
+  assert.equal(second.code, first.code);
+  assert.equal(second.stdout.replace(/in [\d.]+ s/, ''), first.stdout.replace(/in [\d.]+ s/, ''));
+  writeFileSync(join(dir, 'Page', 'PowerPC.md'), '**PowerPC**\n');
+  const third = wikimd('check', '--cache', cache, '.');
+  assert.match(third.stderr, /listing them again/);
+  assert.ok(!third.stdout.includes('Page "PowerPC" is not in the corpus'), 'the new page is found');
+  rmSync(join(dir, 'Page', 'PowerPC.md'));
+  rmSync(cache, { recursive: true });
+  assert.equal(wikimd('check', '--cache', '', '.').code, 2);
+});

@@ -56,8 +56,8 @@ export class Workspace {
   pageFolders: string[] = [];
   links = new LinkGraph();
   private readonly editedPages = new Set<string>();
-  /** The scan the titles came from: its folder stamps tell a later start whether titles changed. */
-  private lastScan: ScanResult | undefined;
+  /** The scan the titles came from (listed, or persisted): its folder stamps tell a later start whether titles changed. */
+  lastScan: ScanResult | undefined;
 
   constructor(
     private readonly fs: FileSystem,
