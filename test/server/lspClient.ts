@@ -18,8 +18,9 @@ export class LspClient {
   private versions = new Map<string, number>();
 
   /** `cacheHome` is the server's XDG_CACHE_HOME, where it persists its index: a fresh folder unless given. */
-  constructor(serverPath = 'dist/server.js', readonly cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-cache-'))) {
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  /** `nodeOptions` go to the server's node (a heap limit, say). */
+  constructor(serverPath = 'dist/server.js', readonly cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-cache-')), nodeOptions: string[] = []) {
+    this.process = spawn(process.execPath, [...nodeOptions, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);

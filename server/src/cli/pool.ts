@@ -52,8 +52,11 @@ export function runWorkerIfWorker(): boolean {
   if (isMainThread || !parentPort) return false;
   const input = workerData as WorkerInput;
   const workspace = new Workspace(nodeFileSystem, () => undefined, input.roots, input.workspaceOptions);
-  workspace.adopt(input.scan);
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
-  serveBatches((file: string) => checkFile(workspace, file, options));
+  const adopted = workspace.adopt(input.scan);
+  serveBatches(async (file: string) => {
+    await adopted;
+    return checkFile(workspace, file, options);
+  });
   return true;
 }

@@ -1,6 +1,6 @@
 // All file I/O of the server goes through this interface, so that the workspace layer can be
 // tested on a fake and so that containment in the workspace folders is checked in one place.
-import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, readlinkSync, statSync, readdirSync } from 'node:fs';
+import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 
 export interface DirEntry {
@@ -82,7 +82,8 @@ export const nodeFileSystem: FileSystem = {
     return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };
   },
   async readDirectory(path) {
-    return readdirSync(path, { withFileTypes: true })
+    // Off the event loop: a page folder may hold a million names.
+    return (await fsp.readdir(path, { withFileTypes: true }))
       .map((e) => ({ name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory(), isSymbolicLink: e.isSymbolicLink() }));
   },
   async realPath(path) {

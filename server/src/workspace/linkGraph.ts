@@ -96,6 +96,11 @@ export class LinkGraph {
     return this.pagesLinking(wanted).size;
   }
 
+  /** Builds the reverse index now (after a scan, in the background) rather than on the first request. */
+  prepareLookups(): void {
+    this.reverseIndex();
+  }
+
   private pagesLinking(wanted: Set<number>): Set<number> {
     if (wanted.size === 0) return new Set();
     const reverse = this.reverseIndex();

@@ -2,6 +2,7 @@
 // (default `**/Page`) and its sibling `Redirect` folder, and every `.md` file below them.
 import * as path from 'node:path';
 import type { FileSystem } from './fileSystem';
+import { pacer } from './pacing';
 import type { PageEntry } from './pageIndex';
 import type { WorkspaceRoots } from './roots';
 import { titleFromPagePath } from '../parse';
@@ -75,7 +76,10 @@ async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
 /** Lists the pages below `base` + `relDir` (`relDir` is '' or ends with '/'); paths are built by hand: a million path.join calls add up. */
 async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, relDir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
   const dir = relDir ? `${base}${path.sep}${relDir.slice(0, -1).split('/').join(path.sep)}` : base;
+  const pause = pacer();
   for (const e of await listDirectory(fs, dir, result)) {
+    const due = pause();
+    if (due) await due;
     const full = `${dir}${path.sep}${e.name}`;
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
     if (e.isDirectory && !e.isSymbolicLink) {

@@ -6,6 +6,7 @@ import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
 import { loadIndex, saveIndex, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount } from './workerPool';
 import type { FileSystem } from './fileSystem';
+import { pacer } from './pacing';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
 import { foldersUnchanged, pageTitle, scanCorpus, type ScanResult } from './scan';
@@ -45,8 +46,6 @@ const WORKERS_FROM = 2000;
 /** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
 const SCAN_BATCH = 256;
 
-/** How long the background scan works before letting waiting requests run. */
-const YIELD_EVERY_MS = 20;
 
 export const DEFAULT_OPTIONS: WorkspaceOptions = { pageFolders: ['**/Page'], maxFileBytes: 2_000_000 };
 
@@ -73,7 +72,7 @@ export class Workspace {
     this.roots = new WorkspaceRoots(rootFolders, this.fs);
     const result = await scanCorpus(this.fs, this.roots, this.options.pageFolders);
     for (const p of result.problems) this.log(p);
-    this.adopt(result);
+    await this.adopt(result);
     this.log(`indexed ${this.index.size} pages in ${result.pageFolders.length} page folder(s)`);
     return result;
   }
@@ -97,7 +96,7 @@ export class Workspace {
         this.links.progress = { done: 0, total: loaded.graph.files.length, complete: true };
       }
       if (await foldersUnchanged(this.fs, loaded.scan.folders)) {
-        this.adopt(loaded.scan);
+        await this.adopt(loaded.scan);
         this.log(`indexed ${this.index.size} pages in ${loaded.scan.pageFolders.length} page folder(s) from the persisted index`);
         return 'persisted';
       }
@@ -115,10 +114,15 @@ export class Workspace {
   }
 
   /** Takes over the result of a scan made elsewhere (by the CLI's main thread, for its workers). */
-  adopt(result: ScanResult): void {
+  async adopt(result: ScanResult): Promise<void> {
     this.lastScan = result;
     this.pageFolders = result.pageFolders;
-    for (const entry of result.entries) this.index.add(entry);
+    const pause = pacer();
+    for (const entry of result.entries) {
+      const due = pause();
+      if (due) await due;
+      this.index.add(entry);
+    }
   }
 
   /** The page folder a file lies in, and whether it is a `Redirect` folder. */
@@ -161,12 +165,9 @@ export class Workspace {
   async applyFileChanges(changes: readonly FileChange[], isOpen: (file: string) => boolean, workerScript?: string): Promise<boolean> {
     let titlesChanged = false;
     const reread = new Set<string>();
-    let lastYield = Date.now();
+    const pause = pacer();
     for (const { file, type } of changes) {
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
+      await pause();
       if (type === 'deleted') {
         titlesChanged = this.fileDeleted(file) || titlesChanged;
         reread.delete(file);
@@ -363,6 +364,7 @@ export class Workspace {
       onProgress(done, pages.length);
     }, workerScript);
     progress.complete = progress.complete || !isCancelled();
+    if (progress.complete) this.links.prepareLookups();
   }
 
   /** Reads pages' links into the graph (those whose stamp the graph holds only if their file changed). */
@@ -383,13 +385,10 @@ export class Workspace {
       });
       return;
     }
-    let lastYield = Date.now();
+    const pause = pacer();
     for (const [file, known] of items) {
       // Let requests in between pages: reads are synchronous underneath.
-      if (Date.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
+      await pause();
       if (isCancelled()) return;
       if (!this.editedPages.has(file)) take(file, await this.readLinks(file, known));
       if (++done % 200 === 0 || done === items.length) onProgress(done);
