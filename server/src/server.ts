@@ -156,7 +156,8 @@ async function indexWorkspace() {
     progress?.done();
     if (scan.cancelled) return;
     if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    await persistIndex();
+    // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
+    persistSoon();
   })();
 }
 
