@@ -5,7 +5,8 @@ import { version } from '../../package.json';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
-import { DEFAULT_SETTINGS, type DiagnosticCode } from './features/settings';
+import { DEFAULT_SETTINGS, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
+import { WIKI_LANGUAGES } from './workspace/language';
 import { FIXABLE_CODES } from './protocol';
 import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
 import { workerCount } from './workspace/workerPool';
@@ -21,15 +22,17 @@ Checks every page under the Page folders of each DIR (default: the current folde
   --jobs N                   worker threads (default: all cores from 20000 pages)
   --cache DIR                keep the title index in DIR: the next run skips listing the
                              page folders when none changed
+  --language auto|${WIKI_LANGUAGES.join('|')}    the wiki's content language, whose link-trail rule applies
+                             (default auto: read off each page's Wikipedia links)
 Exit code: 0 clean, 1 when any diagnostic is an error, 2 on bad usage.`;
 
 /** Below this many pages, starting workers costs more than it saves. */
 const PARALLEL_THRESHOLD = 20_000;
 
-interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; summary: boolean; jobs?: number; cache?: string; dirs: string[] }
+interface Options { format: string; fix?: DiagnosticCode[]; dryRun: boolean; summary: boolean; jobs?: number; cache?: string; language: Settings['language']; dirs: string[] }
 
 function parseArgs(args: string[]): Options | string {
-  const options: Options = { format: 'text', dryRun: false, summary: false, dirs: [] };
+  const options: Options = { format: 'text', dryRun: false, summary: false, language: 'auto', dirs: [] };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
     const value = () => inline ?? args[++i] ?? '';
@@ -39,6 +42,7 @@ function parseArgs(args: string[]): Options | string {
     else if (flag === '--summary') options.summary = true;
     else if (flag === '--jobs') options.jobs = Number(value());
     else if (flag === '--cache') options.cache = value();
+    else if (flag === '--language') options.language = value() as Settings['language'];
     else if (flag.startsWith('-')) return `unknown option "${flag}"`;
     else options.dirs.push(flag);
   }
@@ -49,6 +53,7 @@ function parseArgs(args: string[]): Options | string {
   if (options.dryRun && !options.fix) return '--dry-run goes with --fix';
   if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) return '--jobs takes a whole number of at least 1';
   if (options.cache === '') return '--cache takes a folder';
+  if (options.language !== 'auto' && !(WIKI_LANGUAGES as readonly string[]).includes(options.language)) return `--language takes auto or one of ${WIKI_LANGUAGES.join(', ')}`;
   if (!options.dirs.length) options.dirs.push('.');
   return options;
 }
@@ -76,15 +81,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`wikimd: ${dir} is not a folder\n`);
       return 2;
     }
-    const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], {
-      pageFolders: DEFAULT_SETTINGS.pageFolders, maxFileBytes: DEFAULT_SETTINGS.maxPageSize * 4,
-    });
+    const settings = { ...DEFAULT_SETTINGS, language: options.language };
+    const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], workspaceOptions(settings));
     const indexFile = options.cache === undefined ? undefined : indexFileFor([root], path.resolve(options.cache));
     await workspace.open(indexFile);
     const scan = workspace.lastScan!;
     const files = [...workspace.index.pages()].map((p) => p.path).sort();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
-    const checkOptions = { settings: DEFAULT_SETTINGS, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
+    const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
     await checkFiles(workspace, scan, files, checkOptions, jobs, (result) => {
       progress(++done, files.length);

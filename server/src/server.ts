@@ -23,7 +23,7 @@ import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { fixAllInWorkspace } from './features/fixAllWorkspace';
 import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES } from './protocol';
-import { DEFAULT_SETTINGS, readSettings, type DiagnosticCode, type Settings } from './features/settings';
+import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -137,7 +137,7 @@ async function loadSettings(pushed?: unknown) {
 /** Indexes the corpus, then reads every page into the link graph in the background with work-done progress. */
 async function indexWorkspace() {
   contentScan.cancelled = true;
-  const options = { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 };
+  const options = workspaceOptions(settings);
   // The workspace made at initialize (which may hold probed files) serves unless it is indexed or its options changed.
   if (indexed || JSON.stringify(workspace.options) !== JSON.stringify(options)) workspace = new Workspace(nodeFileSystem, log, rootFolders, options);
   indexed = false;
@@ -173,7 +173,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     const read = readSettings(options.settings);
     settings = read.settings;
   }
-  workspace = new Workspace(nodeFileSystem, log, rootFolders, { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4 });
+  workspace = new Workspace(nodeFileSystem, log, rootFolders, workspaceOptions(settings));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -209,6 +209,8 @@ connection.onDidChangeConfiguration(async (change) => {
   const before = settings;
   await loadSettings((change.settings as { wikiMarkdown?: unknown } | undefined)?.wikiMarkdown);
   if (before.pageFolders.join() !== settings.pageFolders.join()) ready = indexWorkspace();
+  // The language changes only the checks: no new index.
+  else workspace.options = { ...workspace.options, language: settings.language };
   await ready;
   revalidateAll();
 });

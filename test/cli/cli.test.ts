@@ -147,3 +147,16 @@ test('--cache keeps the title index: the next run reads it instead of listing, a
   rmSync(cache, { recursive: true });
   assert.equal(wikimd('check', '--cache', '', '.').code, 2);
 });
+
+test("Korean and Japanese pages: each wiki's own link-trail rule, the language read off the pages' wiki links", () => {
+  const trails = (language: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', ...args, resolve('test/fixtures/languages', language)], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    return r.stdout.split('\n').map((l) => LINE.exec(l)).filter((m) => m && m[5].startsWith('link-trail')).map((m) => `${m![5]} ${/"([^"]*)"/.exec(m![6])![1]}`);
+  };
+  assert.deepEqual(trails('ko'), ['link-trail 에', 'link-trail 로', 'link-trail 과', 'link-trail 을', 'link-trail 를'], 'Hangul after ]] is not linked by the wiki');
+  assert.deepEqual(trails('ja'), ['link-trail-guess や', 'link-trail-guess に掲載されたり', 'link-trail として実際に設置されるものが出てくるのである']);
+  assert.deepEqual(trails('ja', '--language', 'ja'), trails('ja'));
+  const bad = spawnSync(process.execPath, [CLI, 'check', '--language', 'xx', '.'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--language takes auto or one of zh, ja, ko, en/);
+});

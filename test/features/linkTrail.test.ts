@@ -1,12 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parsePage } from '../../server/src/parse';
-import { findLinkTrail } from '../../server/src/features/linkTrail';
+import { findLinkTrail, pageLanguage, pageTrailContexts, type TrailContext } from '../../server/src/features/linkTrail';
+import { pageContext } from '../../server/src/features/page';
+import { Workspace } from '../../server/src/workspace/workspace';
+import type { WikiLanguage } from '../../server/src/workspace/language';
+import { MemoryFileSystem } from '../workspace/memoryFileSystem';
 
-const trailOf = (source: string, resolvedTitle?: string) => {
+const context = (language: WikiLanguage = 'zh'): TrailContext => ({ language, labels: [], pageLabels: [] });
+
+const trailOf = (source: string, resolvedTitle?: string, language?: WikiLanguage) => {
   const [link] = parsePage(source).links;
-  return findLinkTrail(source, link, resolvedTitle)?.text;
+  return findLinkTrail(source, link, resolvedTitle, context(language))?.text;
 };
+const sureTrailOf = (source: string) => {
+  const trail = findLinkTrail(source, parsePage(source).links[0], undefined, context());
+  return trail?.sure ? trail.text : undefined;
+};
+
+const pageOf = (source: string) => pageContext(TextDocument.create('file:///w/Page/X.md', 'markdown', 0, source), '/w/Page/X.md', 1e6);
+
+/** The trails of every link of a page, as the checks see them: with what the page knows of its labels. */
+function pageTrails(source: string): (string | undefined)[] {
+  const workspace = new Workspace(new MemoryFileSystem({}), () => undefined, ['/w']);
+  const page = pageOf(source);
+  const contexts = pageTrailContexts(page, workspace);
+  return page.parsed.links.map((link, i) => {
+    const trail = findLinkTrail(source, link, undefined, contexts(i));
+    return trail && `${trail.sure ? '' : '?'}${trail.text}`;
+  });
+}
 
 test('link trail: the text after the title, from the forms in FORMAT.md', () => {
   assert.equal(trailOf('[阿拉木图的一次](../Page/阿拉木图.md "wikilink")'), '的一次');
@@ -14,15 +38,49 @@ test('link trail: the text after the title, from the forms in FORMAT.md', () => 
   assert.equal(trailOf('[Windows\nDNA之後的新開發平臺](https://zh.wikipedia.org/wiki/Windows_DNA "wikilink")'), '之後的新開發平臺', 'wrapped text');
   assert.equal(trailOf('[Commodore\n国际开发](https://zh.wikipedia.org/wiki/Commodore国际 "wikilink")'), '开发');
   assert.equal(trailOf('[學生運動的](../Page/学生运动.md "wikilink")'), '的', 'text in the other variant');
+  assert.equal(trailOf('[軟體的](../Page/软件.md "wikilink")'), '的', 'a phrase variant of the title');
+  assert.equal(sureTrailOf('[軟體的](../Page/软件.md "wikilink")'), '的', 'known, not guessed');
   assert.equal(trailOf('[Java平臺企業版技術是ⓦ](https://zh.wikipedia.org/wiki/Java平臺企業版技術 "wikilink")'), '是', 'marker stays');
 });
 
-test('no link trail: exact text, piped text, English trails, categories', () => {
+test('no link trail: exact text, piped text, spaces, digits, categories', () => {
   assert.equal(trailOf('[微軟ⓦ](https://zh.wikipedia.org/wiki/微軟 "wikilink")'), undefined);
-  assert.equal(trailOf('[西属美洲](../Page/西班牙美洲殖民地.md "wikilink")'), undefined);
-  assert.equal(trailOf('[apples](../Page/Apple.md "wikilink")'), undefined, 'MediaWiki links [[apple]]s too');
+  assert.equal(trailOf('[西属美洲](../Page/西班牙美洲殖民地.md "wikilink")'), undefined, 'the label shares later words with the title');
   assert.equal(trailOf('[FreeBSD 4.8](../Page/FreeBSD.md "wikilink")'), undefined, 'a space is not swallowed');
+  assert.equal(trailOf('[Serial port\nlibrary](../Page/Serial_port.md "wikilink")'), undefined, 'nor is a wrapped space');
+  assert.equal(trailOf('[Windows10創作者更新](../Page/Windows.md "wikilink")'), undefined, 'nor a digit: the trail starts straight after the label');
   assert.equal(trailOf('[Category:BSD系统](https://zh.wikipedia.org/wiki/Category:BSD "wikilink")'), undefined);
+});
+
+test("each wiki's own rule: zh links no letter after ]], ja and ko (English's rule) link a-z", () => {
+  assert.equal(trailOf('[apples](../Page/Apple.md "wikilink")', undefined, 'zh'), 's');
+  assert.equal(trailOf('[apples](../Page/Apple.md "wikilink")', undefined, 'ja'), undefined, 'MediaWiki links [[apple]]s too');
+  assert.equal(trailOf('[지질 활동과](https://ko.wikipedia.org/wiki/지질_활동 "wikilink")', undefined, 'ko'), '과', 'Hangul is not in the rule');
+  assert.equal(trailOf('[東京都の](https://ja.wikipedia.org/wiki/東京都 "wikilink")', undefined, 'ja'), 'の');
+  assert.equal(trailOf('[Appleskの](../Page/Apple.md "wikilink")', undefined, 'ja'), 'の', 'the wiki links "sk", pandoc the rest too');
+});
+
+test('piped labels: the page tells where the label ends, by the texts it gives one target', () => {
+  const links = [
+    '[西藏地方政府根据](https://zh.wikipedia.org/wiki/噶廈 "wikilink")',
+    '[西藏地方政府将基伍租给](https://zh.wikipedia.org/wiki/噶廈 "wikilink")',
+    '[不丹政府实际控制](../Page/不丹議會.md "wikilink")',
+    '[不丹政府认为争议地区面积为](../Page/不丹議會.md "wikilink")',
+    '[不丹政府实际控制](../Page/不丹.md "wikilink")',
+    '[雜誌上登載](https://zh.wikipedia.org/wiki/雜誌 "wikilink")',
+    '[雜誌上進行對談](https://zh.wikipedia.org/wiki/雜誌 "wikilink")',
+    '[平臺獨立性和](https://zh.wikipedia.org/wiki/跨平臺 "wikilink")',
+  ];
+  assert.deepEqual(pageTrails(links.join('，')), ['根据', '将基伍租给', '实际控制', '认为争议地区面积为', '实际控制', '上登載', '上進行對談', '?獨立性和']);
+});
+
+test('a guess offers the other places the label may end; a known trail none', () => {
+  const source = '[平臺獨立性和](https://zh.wikipedia.org/wiki/跨平臺 "wikilink")';
+  const [link] = parsePage(source).links;
+  const guess = findLinkTrail(source, link, undefined, context())!;
+  assert.equal(guess.sure, false);
+  assert.deepEqual(guess.alternatives.map((a) => a.text), ['性和', '和'], 'at each word boundary, nearest first');
+  assert.deepEqual(findLinkTrail('[阿拉木图的一次](../Page/阿拉木图.md "wikilink")', parsePage('[阿拉木图的一次](../Page/阿拉木图.md "wikilink")').links[0], undefined, context())!.alternatives, []);
 });
 
 test('the trail span covers exactly the swallowed characters', () => {
@@ -30,4 +88,11 @@ test('the trail span covers exactly the swallowed characters', () => {
   const [link] = parsePage(source).links;
   const trail = findLinkTrail(source, link)!;
   assert.equal(source.slice(trail.start, trail.end), '的一次');
+});
+
+test("a page tells its wiki's language by the host of its wiki links", () => {
+  assert.equal(pageLanguage(pageOf('[지질](https://ko.wikipedia.org/wiki/지질 "wikilink")')), 'ko');
+  assert.equal(pageLanguage(pageOf('[a](../Page/A.md "wikilink") [カテゴリ:X](https://ja.wikipedia.org/wiki/カテゴリ:X "wikilink")')), 'ja');
+  assert.equal(pageLanguage(pageOf('[中ⓦ](https://zh.wiki.chinapedia.org/wiki/中 "wikilink")')), 'zh');
+  assert.equal(pageLanguage(pageOf('[a](../Page/A.md "wikilink")')), 'zh', 'none: Chinese, the corpus most users edit');
 });

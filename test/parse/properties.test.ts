@@ -112,7 +112,11 @@ test('fixes: every fix offered on a fuzzed page edits only its finding and adds 
   const counts = (text: string, file: string) => {
     const found = new Map<string, number>();
     const page = pageContext(TextDocument.create('file:///x', 'markdown', 1, text), file, 2_000_000);
-    for (const f of findProblems(page, workspace)) found.set(f.code, (found.get(f.code) ?? 0) + 1);
+    // A trail known from the page's other texts may become a guess when a fix changes those texts: one kind of problem.
+    for (const f of findProblems(page, workspace)) {
+      const kind = f.code === 'link-trail-guess' ? 'link-trail' : f.code;
+      found.set(kind, (found.get(kind) ?? 0) + 1);
+    }
     return found;
   };
   fc.assert(fc.property(pageEdits, (edits) => {
@@ -126,7 +130,7 @@ test('fixes: every fix offered on a fuzzed page edits only its finding and adds 
         const fixed = applyEdits(text, fix.edits);
         const after = counts(fixed, file);
         for (const [code, n] of after) {
-          if (code !== finding.code) assert.ok(n <= (before.get(code) ?? 0), `"${fix.title}" added a ${code}`);
+          if (code !== finding.code.replace(/-guess$/, '')) assert.ok(n <= (before.get(code) ?? 0), `"${fix.title}" added a ${code}`);
         }
       }
     }

@@ -94,6 +94,7 @@ const RULE_TEXT: Record<string, string> = {
   'missing-page': 'Local link to a page that is not in the corpus',
   'variant-title': 'Local link whose title exists only as a Traditional/Simplified variant',
   'link-trail': 'Text after a link that pandoc swallowed into the link',
+  'link-trail-guess': 'Text after a link that pandoc may have swallowed into the link (where the label ends is a guess)',
   'wiki-page-exists': 'Wikipedia link to a page that is in the corpus',
   'empty-parens': 'Empty parentheses left by a dropped template',
   footnote: 'Reference without a note, or an empty note',

@@ -3,7 +3,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { LinkNode } from '../parse';
 import type { Resolution, Workspace } from '../workspace/workspace';
-import { findLinkTrail } from './linkTrail';
+import { findLinkTrail, pageTrailContexts, type TrailContext } from './linkTrail';
 import { spanRange, type PageContext } from './page';
 import { lspSeverity, type DiagnosticCode, type Settings } from './settings';
 
@@ -19,7 +19,10 @@ export interface Finding {
 export function findProblems(page: PageContext, workspace: Workspace): Finding[] {
   const findings: Finding[] = [];
   const source = page.document.getText();
-  for (const link of page.parsed.links) linkProblems(source, link, workspace.resolve(link, page.file), findings);
+  const links = page.parsed.links;
+  const resolutions = links.map((link) => workspace.resolve(link, page.file));
+  const trailContext = pageTrailContexts(page, workspace, resolutions);
+  for (let i = 0; i < links.length; i++) linkProblems(source, links[i], resolutions[i], trailContext(i), findings);
   for (const parens of page.parsed.emptyParens) {
     findings.push({ start: parens.start, end: parens.end, code: 'empty-parens', message: `Empty parentheses ${source.slice(parens.start, parens.end)} left by a dropped template` });
   }
@@ -35,7 +38,7 @@ export function findProblems(page: PageContext, workspace: Workspace): Finding[]
 }
 
 /** Adds a link's findings to `out`: nothing is allocated for a link without any. */
-function linkProblems(source: string, link: LinkNode, resolution: Resolution, out: Finding[]): void {
+function linkProblems(source: string, link: LinkNode, resolution: Resolution, trailContext: TrailContext, out: Finding[]): void {
   const { start, end } = link;
   const title = link.target?.title ?? '';
   if (resolution.state === 'outside') {
@@ -51,8 +54,9 @@ function linkProblems(source: string, link: LinkNode, resolution: Resolution, ou
   if (link.kind === 'wiki' && resolution.state === 'exists') {
     out.push({ start, end, code: 'wiki-page-exists', message: `"${resolution.page.title}" is in the corpus: this can be a local link` });
   }
-  const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined);
-  if (trail) out.push({ start, end, code: 'link-trail', message: `pandoc swallowed "${trail.text}" into the link to "${title}"` });
+  const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined, trailContext);
+  if (trail?.sure) out.push({ start, end, code: 'link-trail', message: `pandoc swallowed "${trail.text}" into the link to "${title}"` });
+  else if (trail) out.push({ start, end, code: 'link-trail-guess', message: `pandoc may have swallowed "${trail.text}" into the link to "${title}" (a guess: the label may end elsewhere)` });
 }
 
 function footnoteProblems(page: PageContext, out: Finding[]): void {

@@ -5,7 +5,7 @@ import { escapeDestination, pagePathFromTitle, type LinkNode } from '../parse';
 import { nearestTitles, type PageEntry } from '../workspace/pageIndex';
 import type { Workspace } from '../workspace/workspace';
 import { findProblems, type Finding } from './diagnostics';
-import { findLinkTrail } from './linkTrail';
+import { findLinkTrail, pageTrailContexts } from './linkTrail';
 import type { PageContext } from './page';
 import type { DiagnosticCode } from './settings';
 
@@ -27,19 +27,23 @@ export function fixesFor(page: PageContext, workspace: Workspace, finding: Pick<
     if (!page.parsed.emptyParens.some((p) => p.start === start && p.end === end)) return [];
     return [{ title: `Remove ${source.slice(start, end)}`, preferred: true, edits: [{ start, end, newText: '' }] }];
   }
-  const link = page.parsed.links.find((l) => l.start === start && l.end === end);
+  const linkIndex = page.parsed.links.findIndex((l) => l.start === start && l.end === end);
+  const link = page.parsed.links[linkIndex];
   if (!link?.target) return [];
   const resolution = workspace.resolve(link, page.file);
 
   switch (code) {
-    case 'link-trail': {
-      const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined);
-      if (!trail) return [];
-      return [{
-        title: `Move "${trail.text}" out of the link`,
-        preferred: true,
-        edits: [{ start: trail.start, end: trail.end, newText: '' }, { start: link.end, end: link.end, newText: trail.text }],
-      }];
+    case 'link-trail':
+    case 'link-trail-guess': {
+      const context = pageTrailContexts(page, workspace)(linkIndex);
+      const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined, context);
+      if (!trail || trail.sure !== (code === 'link-trail')) return [];
+      // A guess offers each place the label may end; none is applied in bulk.
+      return [trail, ...trail.alternatives].map((t) => ({
+        title: `Move "${t.text}" out of the link`,
+        preferred: trail.sure,
+        edits: [{ start: t.start, end: trail.end, newText: '' }, { start: link.end, end: link.end, newText: t.text }],
+      }));
     }
     case 'variant-title':
     case 'wiki-page-exists': {

@@ -1,84 +1,223 @@
-// The link trail: text after `]]` that pandoc swallowed into a link's text. A trail is there when
-// the text starts with the target title (or its part before a `(disambiguator)`, or a variant of
-// either) and goes on with letters. Chinese Wikipedia has no link trail, so any such letters are an
-// artifact, except a trail of ASCII lower-case letters, which MediaWiki links too (`[[apple]]s`).
+// The link trail: letters after `]]` that pandoc swallowed into a link's text. pandoc's reader
+// takes every letter after `]]` into the link; MediaWiki links only those its content language's
+// `$linkTrail` matches: none for zh (MessagesZh_hans.php: `/^()(.*)$/sD`), ASCII lower-case letters
+// for ja and ko (no rule of their own, so English's `[a-z]+`). Only the difference is an artifact.
+//
+// The text is label + trail, and the trail is letters only. Where the label ends is known from what
+// the corpus says about the target's names: its title (or the part before a `(disambiguator)`),
+// their variants, and the labels other links of the page use for it (texts to one target that
+// agree up to a word boundary and then go on differently: `西藏地方政府根据`, `西藏地方政府和不丹在`).
+// Where nothing known ends the label but the label shares words with the title, the trail is only a
+// guess (`sure: false`): reported under a code of its own, never fixed in bulk.
 import type { LinkNode } from '../parse';
 import { isAsciiPunctuation } from '../parse/inline';
-import { variantKey } from '../workspace/variants';
+import type { Resolution, Workspace } from '../workspace/workspace';
+import { WIKI_LANGUAGES, type WikiLanguage } from '../workspace/language';
+import { phraseVariants, variantKey } from '../workspace/variants';
+import type { PageContext } from './page';
 
 export interface LinkTrail {
   /** Where the swallowed text starts and ends in the document (the marker ⓦ/Ⓡ stays in the link). */
   start: number;
   end: number;
-  /** The swallowed text as written (line breaks kept as they are). */
-  raw: string;
-  /** The swallowed text's meaning (line breaks removed). */
+  /** The swallowed text's meaning (escapes undone). */
   text: string;
+  /** Known from the target's names or the page's labels; else a guess from the words the label shares with the title. */
+  sure: boolean;
+  /** For a guess: the other places the label may end, as trails (document offsets), nearest first. */
+  alternatives: { start: number; text: string }[];
 }
 
-const TRAIL = /^[\p{L}\p{M}\p{N}]+$/u;
+/** What the page knows about the labels of one link's target. */
+export interface TrailContext {
+  language: WikiLanguage;
+  /** Labels other links of the page use for the same target. */
+  labels: readonly string[];
+  /** Labels of any target on the page: one that extends a name of this target ends the label (`不丹` → `不丹政府`). */
+  pageLabels: readonly string[];
+}
 
-export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: string): LinkTrail | undefined {
-  if (link.form !== 'markdown' || !link.target || link.target.namespace !== '') return undefined;
-  if (link.kind !== 'local' && link.kind !== 'wiki') return undefined;
-  // Each character of a title takes at least one of the text: a text no longer than the shortest
-  // title it may start with has no room for a trail (most links stop here).
-  if (link.textEnd - link.textStart <= Math.min(shortestBase(link.target.title), resolvedTitle === undefined ? Infinity : shortestBase(resolvedTitle))) return undefined;
-  let textEnd = link.textEnd;
-  while (textEnd > link.textStart && /\s/.test(source[textEnd - 1])) textEnd--;
-  if (link.marker && source[textEnd - 1] === link.marker) textEnd--;
-  while (textEnd > link.textStart && /\s/.test(source[textEnd - 1])) textEnd--;
+const NO_CONTEXT: TrailContext = { language: 'zh', labels: [], pageLabels: [] };
+const LETTERS = /^\p{L}+$/u;
+const ASCII_LOWER = /^[a-z]+/;
+const BREAK = '\n';
+/** Quick fixes offered for a guess besides its own. */
+const MAX_ALTERNATIVES = 3;
 
-  for (const base of baseTitles(link.target.title, resolvedTitle)) {
-    const matchEnd = matchPrefix(source, link.textStart, textEnd, base);
-    if (matchEnd < 0 || matchEnd >= textEnd) continue;
-    const raw = source.slice(matchEnd, textEnd);
-    const text = raw.replace(/\s*[\r\n]\s*/g, '');
-    if (!TRAIL.test(text) || /^[a-z]+$/.test(text)) return undefined;
-    return { start: matchEnd, end: textEnd, raw, text };
+export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: string, context: TrailContext = NO_CONTEXT): LinkTrail | undefined {
+  if (!mayHaveTrail(link) || textIsTitle(source, link)) return undefined;
+  const text = linkText(source, link);
+  if (text.value.length < 2) return undefined;
+  const names = targetNames(link.target!.title, resolvedTitle);
+  const known = knownLabelEnd(text.value, names, context);
+  if (known === null) return undefined;
+  const labelEnd = known ?? overlapLabelEnd(text.value, names, context.language);
+  const found = labelEnd === undefined ? undefined : artifactAt(text, labelEnd, context.language);
+  if (!found) return undefined;
+  const end = text.offsets[text.value.length];
+  const trail = { start: found.start, end, text: found.text, sure: known !== undefined, alternatives: [] as LinkTrail['alternatives'] };
+  if (!trail.sure) {
+    for (const at of wordBoundaries(text.value, context.language)) {
+      const other = at > 0 && at !== labelEnd ? artifactAt(text, at, context.language) : undefined;
+      if (other && other.start !== found.start) trail.alternatives.push(other);
+    }
+    trail.alternatives.sort((a, b) => Math.abs(a.start - found.start) - Math.abs(b.start - found.start));
+    trail.alternatives.length = Math.min(trail.alternatives.length, MAX_ALTERNATIVES);
   }
-  return undefined;
+  return trail;
 }
 
-/** The title and the title without its `(disambiguator)`, for the page named and the page found. */
-function baseTitles(title: string, resolvedTitle: string | undefined): string[] {
-  const bases = new Set<string>();
+/** The artifact when the label ends at `labelEnd`: the letters after it that the wiki would not link. */
+function artifactAt(text: LinkText, labelEnd: number, language: WikiLanguage): { start: number; text: string } | undefined {
+  if (labelEnd >= text.value.length) return undefined;
+  // Letters only, straight after the label: a line break stands for a space, which ends a trail.
+  let trail = text.value.slice(labelEnd);
+  if (!LETTERS.test(trail)) return undefined;
+  let start = labelEnd;
+  if (language !== 'zh') {
+    // The wiki links these letters too: they are no artifact.
+    const linked = ASCII_LOWER.exec(trail)?.[0].length ?? 0;
+    if (linked === trail.length) return undefined;
+    start += linked;
+    trail = trail.slice(linked);
+  }
+  return { start: text.offsets[start], text: trail };
+}
+
+/** Most texts are the title as it is: known complete without reading them. */
+function textIsTitle(source: string, link: LinkNode): boolean {
+  const title = link.target!.title;
+  if (!source.startsWith(title, link.textStart)) return false;
+  const rest = link.textEnd - link.textStart - title.length;
+  return rest === 0 || (rest === 1 && link.marker !== undefined && source[link.textEnd - 1] === link.marker);
+}
+
+function mayHaveTrail(link: LinkNode): boolean {
+  return link.form === 'markdown' && !!link.target && link.target.namespace === '' && (link.kind === 'local' || link.kind === 'wiki');
+}
+
+/** A link's text as its reader sees it, with the document offset of each character. */
+interface LinkText {
+  /** Escapes undone, each run of white space with a line break as one BREAK, marker and trailing space dropped. */
+  value: string;
+  /** offsets[i]: where character i starts in the document; offsets[value.length]: where the text ends. */
+  offsets: number[];
+}
+
+function linkText(source: string, link: LinkNode): LinkText {
+  let end = link.textEnd;
+  while (end > link.textStart && isSpace(source.charCodeAt(end - 1))) end--;
+  if (link.marker && source[end - 1] === link.marker) end--;
+  while (end > link.textStart && isSpace(source.charCodeAt(end - 1))) end--;
+  let value = '';
+  const offsets: number[] = [];
+  for (let i = link.textStart; i < end;) {
+    const c = source.charCodeAt(i);
+    if (isSpace(c)) {
+      let j = i;
+      let lineBreak = false;
+      for (; j < end && isSpace(source.charCodeAt(j)); j++) if (source[j] === '\n') lineBreak = true;
+      if (lineBreak) {
+        // pandoc's wrap stands for a space, which a title may or may not have at that point.
+        value += BREAK;
+        offsets.push(i);
+        i = j;
+        continue;
+      }
+    }
+    const escaped = c === 0x5c && i + 1 < end && isAsciiPunctuation(source.charCodeAt(i + 1));
+    value += escaped ? source[i + 1] : source[i];
+    offsets.push(i);
+    i += escaped ? 2 : 1;
+  }
+  offsets.push(end);
+  return { value, offsets };
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * Where the label ends: after the longest known name or label the text starts with. Null when the
+ * text is exactly a name (nothing was swallowed), undefined when it starts with none.
+ */
+function knownLabelEnd(text: string, names: readonly string[], context: TrailContext): number | null | undefined {
+  let end = -1;
+  for (const name of names) {
+    const matched = matchName(text, name);
+    if (matched === text.length) return null;
+    end = Math.max(end, matched);
+  }
+  // Characters meet in matchName; phrases (`軟體`, `软件`) only through the phrase variants, converted when no name matched.
+  if (end < 0) {
+    for (const name of names) {
+      for (const variant of phraseVariants(name)) {
+        const matched = matchName(text, variant);
+        if (matched === text.length) return null;
+        end = Math.max(end, matched);
+      }
+    }
+  }
+  if (end > 0) {
+    // A label of another target that extends a name of this one (`不丹` → `不丹政府`) ends it later.
+    for (const label of context.pageLabels) if (label.length > end && label.length < text.length && text.startsWith(label)) end = label.length;
+    return end;
+  }
+  for (const label of context.labels) {
+    if (!text.startsWith(label)) continue;
+    if (label.length === text.length) return null;
+    end = Math.max(end, label.length);
+  }
+  return end > 0 ? end : undefined;
+}
+
+/**
+ * A piped label that shares words with the title (`[[三次站|三次]]方向`, `[[嘉庆帝|嘉庆皇帝]]的`): the
+ * label runs as long as each word has a character of a name.
+ */
+function overlapLabelEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {
+  const chars = new Set<string>();
+  for (const name of names) for (const c of name) chars.add(variantKey(c));
+  const shares = (word: string) => [...word].some((c) => chars.has(variantKey(c)));
+  // Most piped labels share nothing with the title: no need to split them into words.
+  if (!shares(text)) return undefined;
+  let end = 0;
+  let ended = false;
+  for (const { segment, index, isWordLike } of segmenter(language).segment(text.split(BREAK).join(' '))) {
+    if (!isWordLike) continue;
+    if (!ended && shares(segment)) end = index + segment.length;
+    else if (!ended) ended = true;
+    // A later word from the title (`西|属|美洲` for 西班牙美洲殖民地): the label goes on past the first word without one.
+    else if (shares(segment)) return undefined;
+  }
+  return end > 0 ? end : undefined;
+}
+
+/** The title and the title without its `(disambiguator)`, of the page named and the page found. */
+function targetNames(title: string, resolvedTitle: string | undefined): string[] {
+  const names: string[] = [];
   for (const t of [title, resolvedTitle]) {
     if (!t) continue;
-    bases.add(t);
-    const paren = /^(.+?) \([^)]*\)$/.exec(t);
-    if (paren) bases.add(paren[1]);
+    const paren = t.charCodeAt(t.length - 1) === 0x29 /* ) */ ? /^(.+?) \([^)]*\)$/.exec(t) : null;
+    for (const base of paren ? [t, paren[1]] : [t]) if (!names.includes(base)) names.push(base);
   }
-  // Longest first, so `PHP (x)` is matched whole before `PHP`.
-  return [...bases].sort((a, b) => b.length - a.length);
+  return names;
 }
 
-/** A lower bound of the length of the titles `baseTitles` derives from one title. */
-function shortestBase(title: string): number {
-  const paren = title.charCodeAt(title.length - 1) === 0x29 /* ) */ ? title.indexOf(' (', 1) : -1;
-  return paren > 0 ? paren : title.length;
-}
-
-/** Matches `base` at the start of the link text; returns the document offset after the match or -1. */
-function matchPrefix(source: string, start: number, end: number, base: string): number {
-  let i = start;
+/** Matches `name` at the start of the text; returns the index after the match or -1. */
+function matchName(text: string, name: string): number {
+  let i = 0;
   let k = 0;
-  while (k < base.length) {
-    if (i >= end) return -1;
-    let ch = source[i];
-    let step = 1;
-    if (ch === '\r' || ch === '\n') {
-      // pandoc's line break inside the text stands for a space or for nothing.
-      while (i < end && /\s/.test(source[i])) i++;
-      if (base[k] === ' ') k++;
+  while (k < name.length) {
+    if (i >= text.length) return -1;
+    if (text[i] === BREAK) {
+      if (name[k] === ' ') k++;
+      i++;
       continue;
     }
-    if (ch === '\\' && i + 1 < end && isAsciiPunctuation(source.charCodeAt(i + 1))) {
-      ch = source[i + 1];
-      step = 2;
-    }
-    if (!sameCharacter(ch, base[k], k === 0)) return -1;
-    i += step;
+    if (!sameCharacter(text[i], name[k], k === 0)) return -1;
+    i++;
     k++;
   }
   return i;
@@ -88,4 +227,99 @@ function sameCharacter(a: string, b: string, first: boolean): boolean {
   if (a === b || (a === '_' && b === ' ')) return true;
   if (first && a.toUpperCase() === b.toUpperCase()) return true;
   return a.charCodeAt(0) >= 0x3400 && variantKey(a) === variantKey(b);
+}
+
+/**
+ * The trail context of each link of a page: labels learnt from the texts its links give each
+ * target. Two texts to one target that share a beginning and then both go on with letters share a
+ * label there, when both texts have a word boundary at that point.
+ */
+export function pageTrailContexts(page: PageContext, workspace: Workspace, resolutions?: readonly Resolution[]): (linkIndex: number) => TrailContext {
+  const source = page.document.getText();
+  const setting = workspace.options.language ?? 'auto';
+  const language = setting === 'auto' ? pageLanguage(page) : setting;
+  const links = page.parsed.links;
+  // Texts are read only for targets linked more than once.
+  const groups = new Map<string, { first: number; names: string[]; texts?: string[] }>();
+  const keys: (string | undefined)[] = [];
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i];
+    if (!mayHaveTrail(link)) { keys.push(undefined); continue; }
+    const resolution = resolutions?.[i] ?? workspace.resolve(link, page.file);
+    const resolvedTitle = resolution.state === 'exists' ? resolution.page.title : undefined;
+    const key = resolution.state === 'exists' ? resolution.page.path : link.target!.title;
+    keys.push(key);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { first: i, names: targetNames(link.target!.title, resolvedTitle) });
+      continue;
+    }
+    group.texts ??= [linkText(source, links[group.first]).value];
+    const text = linkText(source, link).value;
+    if (!group.texts.includes(text)) group.texts.push(text);
+  }
+  const labels = new Map<string, string[]>();
+  const pageLabels = new Set<string>();
+  for (const [key, { names, texts }] of groups) {
+    if (!texts || texts.length < 2) continue;
+    // Texts that start with a name share the letters of their trails too (`雜誌上登載`, `雜誌上進行對談`): the name ends the label there.
+    const found = sharedLabels(texts, language).filter((label) => !names.some((name) => matchName(label, name) > 0));
+    if (found.length) labels.set(key, found);
+    for (const label of found) pageLabels.add(label);
+  }
+  const all = [...pageLabels];
+  return (i) => {
+    const key = keys[i];
+    return { language, labels: (key !== undefined && labels.get(key)) || [], pageLabels: all };
+  };
+}
+
+/** A page tells its wiki's language by the host of its wiki links (`ja.wikipedia.org`); Chinese when it has none. */
+export function pageLanguage(page: PageContext): WikiLanguage {
+  for (const link of page.parsed.links) {
+    if (link.kind !== 'wiki' && link.kind !== 'category') continue;
+    const host = /^https?:\/\/([a-z-]+)\.(?:m\.)?wiki/i.exec(page.document.getText().slice(link.destStart, Math.min(link.destEnd, link.destStart + 40)))?.[1].toLowerCase();
+    if (host && (WIKI_LANGUAGES as readonly string[]).includes(host)) return host as WikiLanguage;
+  }
+  return 'zh';
+}
+
+const MAX_TEXTS = 40;
+const segmenters = new Map<WikiLanguage, Intl.Segmenter>();
+
+function sharedLabels(texts: readonly string[], language: WikiLanguage): string[] {
+  const found = new Set<string>();
+  const n = Math.min(texts.length, MAX_TEXTS);
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const label = commonLabel(texts[a], texts[b], language);
+      if (label) found.add(label);
+    }
+  }
+  return [...found];
+}
+
+function commonLabel(a: string, b: string, language: WikiLanguage): string | undefined {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  // Both go on after it: a text that ends there may be a label of its own that the other extends (`Windows`, `Windows作業系統`).
+  if (k === 0 || k === a.length || k === b.length || a[k - 1] === BREAK) return undefined;
+  for (const text of [a, b]) {
+    if (!LETTERS.test(text.slice(k)) || !wordBoundaryAt(text, k, language)) return undefined;
+  }
+  return a.slice(0, k);
+}
+
+function segmenter(language: WikiLanguage): Intl.Segmenter {
+  let found = segmenters.get(language);
+  if (!found) segmenters.set(language, (found = new Intl.Segmenter(language, { granularity: 'word' })));
+  return found;
+}
+
+function wordBoundaries(text: string, language: WikiLanguage): number[] {
+  return [...segmenter(language).segment(text.split(BREAK).join(' '))].map((s) => s.index);
+}
+
+function wordBoundaryAt(text: string, at: number, language: WikiLanguage): boolean {
+  return wordBoundaries(text, language).includes(at);
 }

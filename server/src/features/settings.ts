@@ -1,8 +1,10 @@
 // The user's settings (`wikiMarkdown.*`), read defensively: unknown values fall back to defaults.
 import { DiagnosticSeverity } from 'vscode-languageserver';
+import { WIKI_LANGUAGES, type WikiLanguage } from '../workspace/language';
+import type { WorkspaceOptions } from '../workspace/workspace';
 
 export const DIAGNOSTIC_CODES = [
-  'missing-page', 'variant-title', 'link-trail', 'wiki-page-exists', 'empty-parens', 'footnote', 'outside-workspace',
+  'missing-page', 'variant-title', 'link-trail', 'link-trail-guess', 'wiki-page-exists', 'empty-parens', 'footnote', 'outside-workspace',
   'page-truncated',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
@@ -12,6 +14,7 @@ export const DEFAULT_SEVERITIES: Record<DiagnosticCode, SeverityName> = {
   'missing-page': 'warning',
   'variant-title': 'information',
   'link-trail': 'warning',
+  'link-trail-guess': 'information',
   'wiki-page-exists': 'hint',
   'empty-parens': 'information',
   footnote: 'information',
@@ -29,6 +32,8 @@ export interface Settings {
   backlinkLens: boolean;
   /** Milliseconds of quiet after an edit before the page is checked again. */
   diagnosticsDelay: number;
+  /** The wiki's content language (its link-trail rule); `auto` reads it off each page's wiki links. */
+  language: WikiLanguage | 'auto';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -38,6 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   renameWikiLinks: false,
   backlinkLens: true,
   diagnosticsDelay: 150,
+  language: 'auto',
 };
 
 const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -75,9 +81,14 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     problems.push(`wikiMarkdown.${section}.${key} must be true or false; using ${fallback}`);
     return fallback;
   };
+  let language = DEFAULT_SETTINGS.language;
+  if (input.language !== undefined) {
+    if (input.language === 'auto' || (WIKI_LANGUAGES as readonly unknown[]).includes(input.language)) language = input.language as Settings['language'];
+    else problems.push(`wikiMarkdown.language: "${String(input.language)}" is not auto|${WIKI_LANGUAGES.join('|')}; using auto`);
+  }
   const renameWikiLinks = flag('rename', 'updateWikiLinks', DEFAULT_SETTINGS.renameWikiLinks);
   const backlinkLens = flag('codeLens', 'backlinks', DEFAULT_SETTINGS.backlinkLens);
-  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay }, problems };
+  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay, language }, problems };
 }
 
 export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {
@@ -88,4 +99,9 @@ export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined 
     case 'hint': return DiagnosticSeverity.Hint;
     case 'off': return undefined;
   }
+}
+
+/** What the workspace takes from the settings. */
+export function workspaceOptions(settings: Settings): WorkspaceOptions {
+  return { pageFolders: settings.pageFolders, maxFileBytes: settings.maxPageSize * 4, language: settings.language };
 }

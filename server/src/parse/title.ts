@@ -1,15 +1,16 @@
 // MediaWiki title normalisation and the classification of link destinations.
 import type { LinkKind, WikiTarget } from './syntax';
 
+// The namespace names of the Chinese, Japanese and Korean wikis (MediaWiki's Messages*.php).
 const NAMESPACE_ALIASES: Record<string, string> = {
-  category: 'Category', 分类: 'Category', 分類: 'Category',
-  file: 'File', image: 'File', 文件: 'File', 檔案: 'File', 图像: 'File', 圖像: 'File', 档案: 'File',
-  template: 'Template', 模板: 'Template',
-  wikipedia: 'Wikipedia', 维基百科: 'Wikipedia', 維基百科: 'Wikipedia',
-  help: 'Help', 帮助: 'Help', 說明: 'Help',
-  portal: 'Portal', 主题: 'Portal', 主題: 'Portal',
-  user: 'User', 用户: 'User', 用戶: 'User',
-  special: 'Special',
+  category: 'Category', 分类: 'Category', 分類: 'Category', カテゴリ: 'Category', 분류: 'Category',
+  file: 'File', image: 'File', 文件: 'File', 檔案: 'File', 图像: 'File', 圖像: 'File', 档案: 'File', ファイル: 'File', 画像: 'File', 파일: 'File', 그림: 'File',
+  template: 'Template', 模板: 'Template', テンプレート: 'Template', 틀: 'Template',
+  wikipedia: 'Wikipedia', 维基百科: 'Wikipedia', 維基百科: 'Wikipedia', 위키백과: 'Wikipedia',
+  help: 'Help', 帮助: 'Help', 說明: 'Help', ヘルプ: 'Help', 도움말: 'Help',
+  portal: 'Portal', 主题: 'Portal', 主題: 'Portal', ポータル: 'Portal', 포털: 'Portal',
+  user: 'User', 用户: 'User', 用戶: 'User', 利用者: 'User', 사용자: 'User',
+  special: 'Special', 特別: 'Special', 특수: 'Special', 특수기능: 'Special',
 };
 
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;

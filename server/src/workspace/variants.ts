@@ -1,5 +1,6 @@
 // Chinese variant conversion, for MediaWiki's lookup of a missing title through its
-// Traditional/Simplified variants (`科尔宾` finds `科爾賓`).
+// Traditional/Simplified variants (`科尔宾` finds `科爾賓`), characters and regional phrases
+// (`軟體` finds `软件`: MediaWiki converts a title with its phrase tables too).
 import * as OpenCC from 'opencc-js';
 
 /** Converters are built on first use: their dictionaries take a good part of a cold start. */
@@ -9,7 +10,9 @@ function lazyConverter(options: { from: string; to: string }): (s: string) => st
 }
 const toSimplified = lazyConverter({ from: 't', to: 'cn' });
 const toTaiwan = lazyConverter({ from: 'cn', to: 'tw' });
+const toTaiwanPhrases = lazyConverter({ from: 'cn', to: 'twp' });
 const toHongKong = lazyConverter({ from: 'cn', to: 'hk' });
+const fromTaiwanPhrases = lazyConverter({ from: 'twp', to: 'cn' });
 
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 
@@ -21,6 +24,7 @@ export function hasHan(title: string): boolean {
 const CACHE_LIMIT = 200_000;
 const keyCache = new Map<string, string>();
 const variantCache = new Map<string, string[]>();
+const phraseCache = new Map<string, string[]>();
 
 function cached<T>(cache: Map<string, T>, title: string, compute: (t: string) => T): T {
   let value = cache.get(title);
@@ -57,13 +61,22 @@ export function variantKey(title: string): string {
   return HAN.test(title) ? cached(keyCache, title, toSimplified) : title;
 }
 
-/** The titles MediaWiki tries for a missing title: its conversions to each variant. */
+/** The titles MediaWiki tries for a missing title: its conversions to each variant, characters and phrases. */
 export function titleVariants(title: string): string[] {
   if (!HAN.test(title)) return [];
   return cached(variantCache, title, (t) => {
     const simplified = variantKey(t);
-    const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified)]);
+    const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified), fromTaiwanPhrases(t), toTaiwanPhrases(simplified)]);
     out.delete(t);
     return [...out];
+  });
+}
+
+/** The variants of a title that differ from it in more than characters: the index files them under other keys. */
+export function phraseVariants(title: string): string[] {
+  if (!HAN.test(title)) return [];
+  return cached(phraseCache, title, (t) => {
+    const key = fastVariantKey(t);
+    return [...new Set([fromTaiwanPhrases(t), toTaiwanPhrases(variantKey(t))])].filter((v) => fastVariantKey(v) !== key);
   });
 }

@@ -10,7 +10,8 @@ import { pacer } from './pacing';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
 import { foldersUnchanged, pageTitle, scanCorpus, type ScanResult } from './scan';
-import { titleVariants, variantKey } from './variants';
+import type { WikiLanguage } from './language';
+import { phraseVariants, titleVariants, variantKey } from './variants';
 
 export type Resolution =
   | { state: 'exists'; page: PageEntry; match: 'exact' | 'variant' | 'redirect' }
@@ -32,6 +33,8 @@ export interface WorkspaceOptions {
   pageFolders: readonly string[];
   /** Largest file read, in bytes; larger pages are read only up to it. */
   maxFileBytes: number;
+  /** The content language of the corpus's wiki, whose link-trail rule the checks follow; `auto`: told by each page's wiki links. */
+  language?: WikiLanguage | 'auto';
 }
 
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -264,18 +267,25 @@ export class Workspace {
   lookUpTitle(title: string): Resolution {
     const exact = this.index.get(title);
     if (exact) return { state: 'exists', page: exact, match: 'exact' };
-    // Only titles filed under the same cheap key can be variants: most missing titles stop here.
+    // Only titles filed under the same cheap key can be variants by characters: most missing titles stop here.
     const candidates = this.index.variantsOf(title);
-    if (!candidates.length) return { state: 'missing' };
-    for (const variant of titleVariants(title)) {
+    if (candidates.length) {
+      for (const variant of titleVariants(title)) {
+        const page = this.index.get(variant);
+        if (page) return { state: 'exists', page, match: 'variant' };
+      }
+      // Titles mixing both scripts meet only through their Simplified forms.
+      const key = variantKey(title);
+      const mixed = candidates.find((t) => variantKey(t) === key);
+      const page = mixed === undefined ? undefined : this.index.get(mixed);
+      if (page) return { state: 'exists', page, match: 'variant' };
+    }
+    // A regional phrase (`軟體`, `软件`) is filed under another key.
+    for (const variant of phraseVariants(title)) {
       const page = this.index.get(variant);
       if (page) return { state: 'exists', page, match: 'variant' };
     }
-    // Titles mixing both scripts meet only through their Simplified forms.
-    const key = variantKey(title);
-    const mixed = candidates.find((t) => variantKey(t) === key);
-    const page = mixed === undefined ? undefined : this.index.get(mixed);
-    return page ? { state: 'exists', page, match: 'variant' } : { state: 'missing' };
+    return { state: 'missing' };
   }
 
   /**
