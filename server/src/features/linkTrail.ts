@@ -39,6 +39,7 @@ export interface TrailContext {
 
 const NO_CONTEXT: TrailContext = { language: 'zh', labels: [], pageLabels: [] };
 const LETTERS = /^\p{L}+$/u;
+const LETTER_TAIL = /\p{L}*$/u;
 const ASCII_LOWER = /^[a-z]+/;
 const BREAK = '\n';
 /** Quick fixes offered for a guess besides its own. */
@@ -51,7 +52,7 @@ export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: st
   const names = targetNames(link.target!.title, resolvedTitle);
   const known = knownLabelEnd(text.value, names, context);
   if (known === null) return undefined;
-  const labelEnd = known ?? overlapLabelEnd(text.value, names, context.language);
+  const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
   const found = labelEnd === undefined ? undefined : artifactAt(text, labelEnd, context.language);
   if (!found) return undefined;
   const end = text.offsets[text.value.length];
@@ -173,10 +174,19 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
 }
 
 /**
- * A piped label that shares words with the title (`[[三次站|三次]]方向`, `[[嘉庆帝|嘉庆皇帝]]的`): the
- * label runs as long as each word has a character of a name.
+ * A guess for a piped label: it runs as long as each word has a character of a name
+ * (`[[三次站|三次]]方向`, `[[嘉庆帝|嘉庆皇帝]]的`), and at least to the last character that is not a
+ * letter, since a trail is letters only (`[[申报|《申报》]]等地图`, `[[…|SARS-CoV-2]]而陷入停滞`).
  */
-function overlapLabelEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {
+function guessLabelEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {
+  let letters = LETTER_TAIL.exec(text)!.index;
+  // Latin letters after a mark are more often a name going on (`.NET聯合會`, `EC-DSA`) than a trail.
+  if (letters < text.length && text.charCodeAt(letters) < 0x80) letters = 0;
+  const end = Math.max(letters, sharedWordsEnd(text, names, language) ?? 0);
+  return end > 0 ? end : undefined;
+}
+
+function sharedWordsEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {
   const chars = new Set<string>();
   for (const name of names) for (const c of name) chars.add(variantKey(c));
   const shares = (word: string) => [...word].some((c) => chars.has(variantKey(c)));
@@ -191,7 +201,7 @@ function overlapLabelEnd(text: string, names: readonly string[], language: WikiL
     // A later word from the title (`西|属|美洲` for 西班牙美洲殖民地): the label goes on past the first word without one.
     else if (shares(segment)) return undefined;
   }
-  return end > 0 ? end : undefined;
+  return end;
 }
 
 /** The title and the title without its `(disambiguator)`, of the page named and the page found. */
