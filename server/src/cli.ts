@@ -75,6 +75,11 @@ async function main(argv: string[]): Promise<number> {
   const format: Format = options.dryRun ? 'diff' : options.summary ? 'summary' : options.format as Format;
   // Diffs go to stdout; the summary of a dry run goes to stderr.
   const { reporter, tally } = createReporter(format, (s) => process.stdout.write(s), displayPath, Boolean(options.fix), version);
+  // A reader that stops early (`wikimd check | head`) ends the run quietly, as grep and git do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(tally.errors > 0 ? 1 : 0);
+  });
   for (const dir of options.dirs) {
     const root = path.resolve(dir);
     if (!(await nodeFileSystem.stat(root))?.isDirectory) {

@@ -1,7 +1,7 @@
 // `wikimd check` (dist/cli.js) on a temporary copy of the real pages in test/fixtures.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -159,4 +159,22 @@ test("Korean and Japanese pages: each wiki's own link-trail rule, the language r
   const bad = spawnSync(process.execPath, [CLI, 'check', '--language', 'xx', '.'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--language takes auto or one of zh, ja, ko, en/);
+});
+
+test('a reader that stops early (`wikimd check | head`) ends the run quietly: no EPIPE, the usual exit code', async () => {
+  const corpus = mkdtempSync(join(tmpdir(), 'wikimd-pipe-'));
+  try {
+    const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '400', '--seed', '3', '--out', corpus, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const child = spawn(process.execPath, [CLI, 'check', corpus], { env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Far more output than a pipe holds: the CLI is still writing when the reader goes away.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.ok(code === 0 || code === 1, `exit code ${code}`);
+    assert.doesNotMatch(stderr, /EPIPE|Error|at /);
+  } finally {
+    rmSync(corpus, { recursive: true, force: true });
+  }
 });
