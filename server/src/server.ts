@@ -190,7 +190,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND] },
       workspace: {
-        fileOperations: { willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] } },
+        fileOperations: {
+          willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] },
+          didRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] },
+        },
       },
     },
     serverInfo: { name: 'wiki-markdown' },
@@ -303,6 +306,18 @@ connection.workspace.onWillRenameFiles(async (params) => {
     .map((f) => ({ oldPath: filePath(f.oldUri), newPath: filePath(f.newUri) }))
     .filter((f): f is { oldPath: string; newPath: string } => f.oldPath !== undefined && f.newPath !== undefined);
   return willRenameFiles(workspace, files, openDocument, renameOptions());
+});
+
+// A page moved: the Redirect/ links to its old file would dangle; they follow it.
+connection.workspace.onDidRenameFiles(async (params) => {
+  await ready;
+  for (const f of params.files) {
+    const [oldPath, newPath] = [filePath(f.oldUri), filePath(f.newUri)];
+    if (oldPath === undefined || newPath === undefined) continue;
+    const { retargeted, problems } = await workspace.retargetRedirects(oldPath, newPath);
+    if (retargeted.length) log(`retargeted ${retargeted.length} redirect(s) to ${newPath}`);
+    for (const problem of problems) connection.window.showWarningMessage(`Wiki Markdown: ${problem}`);
+  }
 });
 
 connection.onCompletion(async (params, token) => {

@@ -2,7 +2,7 @@
 // rename (files really moved), willRenameFiles, completion, symbols, folding, fix-all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
@@ -190,4 +190,17 @@ test('fix all: per page (source.fixAll) and across the workspace, previewed with
     for (const e of change.edits) assert.equal((e as { annotationId?: string }).annotationId, 'wiki-markdown.link-trail');
   }
   await assert.rejects(client.request('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['missing-page'] }), /no fix-all/);
+});
+
+test('a renamed page takes its redirects along: the Redirect/ links to it are retargeted, relative, after the move', async () => {
+  const uri = pathToFileURL(ws.page('目标.md')).href;
+  const redirect = join(ws.root, 'Redirect', '靶子.md');
+  assert.equal(readlinkSync(redirect), '../Page/目标.md');
+  const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos(TARGET, '早期的'), newName: '靶标' });
+  applyToDisk(edit);
+  // The editor tells the server once it has moved the file.
+  await client.notify('workspace/didRenameFiles', { files: [{ oldUri: uri, newUri: pathToFileURL(ws.page('靶标.md')).href }] });
+  for (let i = 0; i < 100 && readlinkSync(redirect) !== '../Page/靶标.md'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(readlinkSync(redirect), '../Page/靶标.md');
+  assert.equal(readFileSync(redirect, 'utf8'), TARGET, 'the redirect reaches the page again');
 });

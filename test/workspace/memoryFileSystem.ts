@@ -103,4 +103,8 @@ export class MemoryFileSystem implements FileSystem {
   async makeDirectory(p: string): Promise<void> {
     this.mkdirs(p);
   }
+
+  async replaceSymlink(p: string, target: string): Promise<void> {
+    this.symlink(p, target);
+  }
 }

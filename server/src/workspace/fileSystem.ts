@@ -38,6 +38,8 @@ export interface FileSystem {
   writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
   /** Creates a folder and its parents, if missing. */
   makeDirectory(path: string): Promise<void>;
+  /** Points a symbolic link (made if missing) at `target`, atomically: a temporary link, then a rename. */
+  replaceSymlink(path: string, target: string): Promise<void>;
 }
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -114,5 +116,15 @@ export const nodeFileSystem: FileSystem = {
   },
   async makeDirectory(path) {
     await fsp.mkdir(path, { recursive: true });
+  },
+  async replaceSymlink(path, target) {
+    const temp = nodePath.join(nodePath.dirname(path), `.${nodePath.basename(path)}.${process.pid}.link`);
+    try {
+      await fsp.symlink(target, temp);
+      await fsp.rename(temp, path);
+    } catch (e) {
+      await fsp.rm(temp, { force: true });
+      throw e;
+    }
   },
 };

@@ -332,6 +332,34 @@ export class Workspace {
     return [...titles];
   }
 
+  /**
+   * After a page moved (a rename in the editor): points the redirects to its old file at the new one,
+   * with relative links, when both lie inside the workspace. Returns the redirects retargeted and
+   * a message for each left alone.
+   */
+  async retargetRedirects(oldPath: string, newPath: string): Promise<{ retargeted: string[]; problems: string[] }> {
+    const retargeted: string[] = [];
+    const problems: string[] = [];
+    if (!(await this.roots.containsReally(newPath))) return { retargeted, problems: [`${newPath} is outside the workspace folders: redirects to ${oldPath} left as they are`] };
+    for (const redirect of [...this.index.redirectsTo(oldPath)]) {
+      // The link itself must lie inside (its folder really inside), whatever it points at now.
+      if (!this.roots.containsLexically(redirect.path) || !(await this.roots.folderReallyInside(redirect.path))) {
+        problems.push(`${redirect.path} is outside the workspace folders: not retargeted`);
+        continue;
+      }
+      try {
+        await this.fs.replaceSymlink(redirect.path, path.relative(path.dirname(redirect.path), newPath));
+      } catch (e) {
+        problems.push(`could not retarget ${redirect.path}: ${(e as Error).message}`);
+        continue;
+      }
+      this.index.remove(redirect.path);
+      this.index.add({ ...redirect, redirectTo: newPath });
+      retargeted.push(redirect.path);
+    }
+    return { retargeted, problems };
+  }
+
   /** Replaces a page's text on disk (atomically), never outside the workspace or over a read-only file. */
   async writeText(file: string, text: string): Promise<{ error: string } | undefined> {
     if (!(await this.roots.containsReally(file))) return { error: `not written: ${file} is outside the workspace folders` };
