@@ -6,11 +6,19 @@ import {
   type ErrorHandler, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 
-import { FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, SHOW_BACKLINKS_COMMAND } from '../../server/src/protocol';
+import {
+  FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, SHOW_BACKLINKS_COMMAND, STATUS_NOTIFICATION, type IndexStatus,
+} from '../../server/src/protocol';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension offers other extensions (and its end-to-end tests). */
+export interface WikiMarkdownApi {
+  /** The status bar item's text, tooltip and command. */
+  status(): { text: string; tooltip: string; command: string };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<WikiMarkdownApi> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -33,7 +41,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(SHOW_BACKLINKS_COMMAND, showBacklinks),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, fixAllInWorkspace),
   );
+  const item = vscode.window.createStatusBarItem('wikiMarkdown.status', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Wiki Markdown';
+  item.command = 'workbench.actions.view.problems';
+  context.subscriptions.push(item, client.onNotification(STATUS_NOTIFICATION, (status: IndexStatus) => showStatus(item, status)));
   await client.start();
+  return { status: () => ({ text: item.text, tooltip: typeof item.tooltip === 'string' ? item.tooltip : '', command: String(item.command) }) };
+}
+
+/** `Indexing 41%`, then `1,234 pages · 56 problems`; the tooltip says where the index came from. */
+function showStatus(item: vscode.StatusBarItem, status: IndexStatus): void {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const percent = status.percent === undefined ? '' : ` ${status.percent}%`;
+  const pages = `${count(status.pages)} pages`;
+  const source = status.fromCache ? 'Index loaded from the persisted cache; pages changed since were read again.' : 'Index built from the page folders.';
+  if (status.phase === 'listing') item.text = '$(sync~spin) Wiki: indexing';
+  else if (status.phase === 'reading') item.text = `$(sync~spin) Wiki: indexing${percent}`;
+  else if (status.phase === 'counting') item.text = `$(book) ${pages} · counting problems${percent}`;
+  else item.text = `$(book) ${pages}${status.problems === undefined ? '' : ` · ${count(status.problems)} problems`}`;
+  item.tooltip = `Wiki Markdown: ${pages}${status.problems === undefined ? '' : `, ${count(status.problems)} problems in the corpus`}. ${source} Click to show the Problems view.`;
+  item.show();
 }
 
 /** Restarts a crashed server at most 3 times in 3 minutes; after that, says so once and stays down. */

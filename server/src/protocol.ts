@@ -10,3 +10,16 @@ export const SHOW_BACKLINKS_COMMAND = 'wikiMarkdown.showBacklinks';
 export const FIX_ALL_COMMAND = 'wikiMarkdown.fixAllInWorkspace';
 /** Server command (workspace/executeCommand): computes the edit and asks the client to apply it. */
 export const FIX_ALL_IN_WORKSPACE_COMMAND = 'wikiMarkdown.server.fixAllInWorkspace';
+
+/** Server notification: where indexing stands, then the corpus' page and problem counts (the status bar). */
+export const STATUS_NOTIFICATION = 'wikiMarkdown/status';
+export interface IndexStatus {
+  /** listing titles, reading every page's links, counting the corpus' problems, or done. */
+  phase: 'listing' | 'reading' | 'counting' | 'ready';
+  percent?: number;
+  pages: number;
+  /** Problems of every page, as of the last count (undefined until one is done). */
+  problems?: number;
+  /** The titles and link graph came from the persisted index. */
+  fromCache: boolean;
+}

@@ -22,7 +22,8 @@ import { completion } from './features/completion';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { fixAllInWorkspace } from './features/fixAllWorkspace';
-import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES } from './protocol';
+import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
+import { countProblems } from './cli/pool';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -106,6 +107,22 @@ function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
   }, delay));
 }
 
+let status: IndexStatus = { phase: 'listing', pages: 0, fromCache: false };
+let statusSentAt = 0;
+/** Tells the client where indexing stands: at most twice a second, except a change of phase. */
+function setStatus(next: Partial<IndexStatus>, now = false) {
+  status = { ...status, ...next };
+  if (!now && Date.now() - statusSentAt < 500) return;
+  statusSentAt = Date.now();
+  void connection.sendNotification(STATUS_NOTIFICATION, status);
+}
+
+function pageCount(): number {
+  let pages = 0;
+  for (const _ of workspace.index.pages()) pages++;
+  return pages;
+}
+
 function persistSoon() {
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => void persistIndex(), PERSIST_DELAY_MS);
@@ -141,8 +158,10 @@ async function indexWorkspace() {
   // The workspace made at initialize (which may hold probed files) serves unless it is indexed or its options changed.
   if (indexed || JSON.stringify(workspace.options) !== JSON.stringify(options)) workspace = new Workspace(nodeFileSystem, log, rootFolders, options);
   indexed = false;
+  setStatus({ phase: 'listing', pages: 0, percent: undefined, problems: undefined, fromCache: false }, true);
   const from = await workspace.open(indexFileFor(rootFolders, storagePath));
   indexed = true;
+  setStatus({ phase: 'reading', pages: pageCount(), percent: 0, fromCache: from === 'persisted' }, true);
   const scan = (contentScan = { cancelled: false });
   const current = workspace;
   void (async () => {
@@ -150,7 +169,10 @@ async function indexWorkspace() {
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
-      (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
+      (done, total) => {
+        progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`);
+        setStatus({ percent: Math.round((100 * done) / total) });
+      },
       path.join(__dirname, 'scanWorker.js'),
     );
     progress?.done();
@@ -158,6 +180,12 @@ async function indexWorkspace() {
     if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
     persistSoon();
+    if (!settings.countProblems) return setStatus({ phase: 'ready', percent: undefined }, true);
+    setStatus({ phase: 'counting', percent: 0 }, true);
+    const problems = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
+      setStatus({ percent: Math.round((100 * done) / total), problems: found });
+    }, () => scan.cancelled);
+    if (problems !== undefined) setStatus({ phase: 'ready', percent: undefined, problems }, true);
   })();
 }
 

@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver';
+import type { IndexStatus } from '../../server/src/protocol';
 
 export class LspClient {
   readonly connection: MessageConnection;
   private readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every status the server sent (the status bar's), in order. */
+  readonly statuses: IndexStatus[] = [];
   private readonly waiters: (() => void)[] = [];
   readonly logs: string[] = [];
   /** Edits the server asked the editor to apply (`workspace/applyEdit`); all are accepted. */
@@ -27,6 +30,7 @@ export class LspClient {
       for (const w of this.waiters.splice(0)) w();
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); });
+    this.connection.onNotification('wikiMarkdown/status', (p: IndexStatus) => { this.statuses.push(p); });
     this.connection.onRequest('workspace/applyEdit', (p: { label?: string; edit: WorkspaceEdit }) => {
       this.appliedEdits.push(p);
       return { applied: true };

@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, Hover, Location, DocumentLink, Range, TextEdit } from 'vscode-languageserver';
@@ -41,6 +43,19 @@ before(async () => {
 after(async () => {
   await client.stop();
   ws.dispose();
+});
+
+test('status: indexing, then the page count and the problems of the whole corpus, as many as the CLI finds', async () => {
+  for (let i = 0; i < 300 && !client.statuses.some((s) => s.phase === 'ready'); i++) await new Promise((r) => setTimeout(r, 50));
+  const phases = client.statuses.map((s) => s.phase);
+  assert.deepEqual([...new Set(phases)], ['listing', 'reading', 'counting', 'ready'], phases.join());
+  const last = client.statuses.at(-1)!;
+  assert.equal(last.pages, readdirSync(join(ws.root, 'Page')).filter((f) => f.endsWith('.md')).length);
+  assert.equal(last.fromCache, false);
+  const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--format', 'json', ws.root], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  const rows = cli.stdout.split('\n').filter((l) => l.trim().startsWith('{"file"')).length;
+  assert.ok(rows > 0);
+  assert.equal(last.problems, rows);
 });
 
 test('diagnostics: each code at the whole link, from [ to )', async () => {

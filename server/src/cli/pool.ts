@@ -3,7 +3,8 @@
 // Results are passed on in file order, so the output does not depend on the number of workers.
 import * as path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { runInWorkers, serveBatches } from '../workspace/workerPool';
+import { runInWorkers, serveBatches, workerCount } from '../workspace/workerPool';
+import type { Settings } from '../features/settings';
 import { nodeFileSystem } from '../workspace/fileSystem';
 import type { ScanResult } from '../workspace/scan';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace';
@@ -22,13 +23,19 @@ export function displayPathFrom(cwd: string): (file: string) => string {
   return (file) => path.relative(cwd, file) || file;
 }
 
-/** Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of workers. */
+/**
+ * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
+ * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
+ */
 export async function checkFiles(
   workspace: Workspace, scan: ScanResult, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
-  onResult: (result: FileResult) => void,
+  onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean,
 ): Promise<void> {
   if (jobs <= 1) {
-    for (const file of files) onResult(await checkFile(workspace, file, options));
+    for (const file of files) {
+      if (isCancelled?.()) return;
+      onResult(await checkFile(workspace, file, options));
+    }
     return;
   }
   const input: WorkerInput = {
@@ -38,13 +45,38 @@ export async function checkFiles(
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();
   let nextToEmit = 0;
-  await runInWorkers<string, FileResult>(__filename, input, files, { workers: jobs, batchSize: BATCH }, (batch, results) => {
+  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled }, (batch, results) => {
     waiting.set(batch, results);
     for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
       waiting.delete(nextToEmit++);
       for (const r of ready) onResult(r);
     }
   });
+}
+
+/** Below this many pages, worker threads cost more than they save. */
+const COUNT_ON_WORKERS_FROM = 2000;
+
+/**
+ * The problems of every page of the corpus (as the user's severities show them), counted on up to
+ * two worker threads that run `workerScript`; `onProgress` hears the running count.
+ */
+export async function countProblems(
+  workspace: Workspace, settings: Settings, workerScript: string,
+  onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean,
+): Promise<number | undefined> {
+  const scan = workspace.lastScan;
+  if (!scan) return undefined;
+  const files = [...workspace.index.pages()].map((p) => p.path);
+  const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
+  let done = 0;
+  let problems = 0;
+  const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
+  await checkFiles(workspace, scan, files, options, jobs, (result) => {
+    problems += result.rows.length;
+    onProgress(++done, files.length, problems);
+  }, workerScript, isCancelled);
+  return isCancelled() ? undefined : problems;
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */

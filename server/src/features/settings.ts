@@ -34,6 +34,8 @@ export interface Settings {
   diagnosticsDelay: number;
   /** The wiki's content language (its link-trail rule); `auto` reads it off each page's wiki links. */
   language: WikiLanguage | 'auto';
+  /** Count every page's problems after indexing, for the status bar (on worker threads). */
+  countProblems: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   backlinkLens: true,
   diagnosticsDelay: 150,
   language: 'auto',
+  countProblems: true,
 };
 
 const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -88,7 +91,8 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   }
   const renameWikiLinks = flag('rename', 'updateWikiLinks', DEFAULT_SETTINGS.renameWikiLinks);
   const backlinkLens = flag('codeLens', 'backlinks', DEFAULT_SETTINGS.backlinkLens);
-  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay, language }, problems };
+  const countProblems = flag('statusBar', 'countProblems', DEFAULT_SETTINGS.countProblems);
+  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay, language, countProblems }, problems };
 }
 
 export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {

@@ -55,6 +55,17 @@ suite('Wiki Markdown in VS Code', () => {
     await waitFor('diagnostics from the language server', () => (ours(amiga.uri).length ? true : undefined));
   });
 
+  test('the status bar shows the page count and the problems of the corpus; its command opens the Problems view', async () => {
+    const api = vscode.extensions.getExtension<{ status(): { text: string; tooltip: string; command: string } }>(EXTENSION_ID)!.exports;
+    const status = await waitFor('the counted status', () => (/pages · [\d,]+ problems/.test(api.status().text) ? api.status() : undefined), 60_000);
+    const pages = (await vscode.workspace.findFiles('**/Page/*.md')).length;
+    assert.equal(status.command, 'workbench.actions.view.problems');
+    await vscode.commands.executeCommand(status.command);
+    assert.match(status.text, new RegExp(`^\\$\\(book\\) ${pages.toLocaleString('en-US')} pages · [\\d,]+ problems$`));
+    assert.match(status.tooltip, /Click to show the Problems view/);
+    console.log(`[e2e] status bar: ${status.text}`);
+  });
+
   test('diagnostics: missing page, link trail, variant title, empty parentheses at their links', async () => {
     const range = (s: string) => linkRange(amiga, s);
     await waitFor('missing-page on [PowerPC]', () => (codesAt(amiga.uri, range('[PowerPC]')).includes('missing-page') ? true : undefined));
