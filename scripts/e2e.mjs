@@ -13,6 +13,7 @@ import { ROOT, makeE2eWorkspace } from './e2eWorkspace.mjs';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_S = Number(process.env.E2E_TIMEOUT ?? 300);
 const SCREENSHOT = path.join(ROOT, 'test/e2e/screenshots/editor.png');
+const PREVIEW_SCREENSHOT = path.join(ROOT, 'test/e2e/screenshots/preview.png');
 /** The colours test/e2e/workspace/.vscode/settings.json gives the link texts of each kind. */
 const EXPECTED_COLOURS = { 'DragonFly BSD': 'rgb(79, 193, 255)', Linux: 'rgb(197, 134, 192)', 'Category:操作系统': 'rgb(220, 220, 170)' };
 
@@ -60,11 +61,13 @@ async function main() {
     // The suite's teardown cues the two looks at the rendered editor while the extension still runs.
     let colours;
     let screenshot;
+    let previewScreenshot;
     await page.exposeFunction('codeAutomationLog', (level, args) => {
       // Mocha's reporter logs printf-style (`%d passing`); format as its console would.
       const text = Array.isArray(args) ? format(...args) : String(args);
       if (text.includes('[e2e] cue: check colours')) colours = tokenColours(page);
-      if (text.includes('[e2e] cue: take screenshot')) {
+      if (text.includes('[e2e] cue: take screenshot of the preview')) previewScreenshot = page.screenshot({ path: PREVIEW_SCREENSHOT });
+      else if (text.includes('[e2e] cue: take screenshot')) {
         mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
         screenshot = page.screenshot({ path: SCREENSHOT });
       }
@@ -97,8 +100,10 @@ async function main() {
     if (classes.size !== Object.keys(EXPECTED_COLOURS).length) coloursOk = false;
     console.log(`${coloursOk ? '  ✔' : '  ✖'} local, wiki and category links are drawn in ${classes.size} different token classes`);
 
-    if (await screenshot?.then(() => true, () => false)) say(`screenshot ${path.relative(ROOT, SCREENSHOT)}`);
-    else console.error('[e2e] no screenshot was taken');
+    for (const [taken, file] of [[screenshot, SCREENSHOT], [previewScreenshot, PREVIEW_SCREENSHOT]]) {
+      if (await taken?.then(() => true, () => false)) say(`screenshot ${path.relative(ROOT, file)}`);
+      else console.error(`[e2e] no screenshot was taken for ${path.relative(ROOT, file)}`);
+    }
     return code === 0 && coloursOk ? 0 : 1;
   } catch (e) {
     console.error(`[e2e] ${e.stack ?? e}`);

@@ -7,8 +7,11 @@ import {
 } from 'vscode-languageclient/node';
 
 import {
-  FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, SHOW_BACKLINKS_COMMAND, STATUS_NOTIFICATION, type IndexStatus,
+  FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, PREVIEW_LINKS_REQUEST, SHOW_BACKLINKS_COMMAND, STATUS_NOTIFICATION, type IndexStatus,
 } from '../../server/src/protocol';
+import type MarkdownIt from 'markdown-it';
+import type { PreviewLink } from '../../server/src/features/previewLinks';
+import { wikiPreview } from './preview';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +19,8 @@ let client: LanguageClient | undefined;
 export interface WikiMarkdownApi {
   /** The status bar item's text, tooltip and command. */
   status(): { text: string; tooltip: string; command: string };
+  /** VS Code's Markdown preview calls it with its markdown-it (`markdown.markdownItPlugins`). */
+  extendMarkdownIt(md: MarkdownIt): MarkdownIt;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<WikiMarkdownApi> {
@@ -46,7 +51,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<WikiMa
   item.command = 'workbench.actions.view.problems';
   context.subscriptions.push(item, client.onNotification(STATUS_NOTIFICATION, (status: IndexStatus) => showStatus(item, status)));
   await client.start();
-  return { status: () => ({ text: item.text, tooltip: typeof item.tooltip === 'string' ? item.tooltip : '', command: String(item.command) }) };
+  return {
+    status: () => ({ text: item.text, tooltip: typeof item.tooltip === 'string' ? item.tooltip : '', command: String(item.command) }),
+    extendMarkdownIt: (md) => wikiPreview(
+      md,
+      (uri) => client!.sendRequest<PreviewLink[]>(PREVIEW_LINKS_REQUEST, { uri }),
+      () => void vscode.commands.executeCommand('markdown.preview.refresh'),
+      () => vscode.window.activeTextEditor?.document.uri.toString(),
+    ),
+  };
 }
 
 /** `Indexing 41%`, then `1,234 pages · 56 problems`; the tooltip says where the index came from. */

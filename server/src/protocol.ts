@@ -23,3 +23,6 @@ export interface IndexStatus {
   /** The titles and link graph came from the persisted index. */
   fromCache: boolean;
 }
+
+/** Client request: how the Markdown preview should draw each link of a page (`PreviewLink[]`). */
+export const PREVIEW_LINKS_REQUEST = 'wikiMarkdown/previewLinks';

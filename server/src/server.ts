@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
-import { pageContext, type PageContext } from './features/page';
+import { loadPage, pageContext, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { hover } from './features/hover';
@@ -22,7 +22,8 @@ import { completion } from './features/completion';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { fixAllInWorkspace } from './features/fixAllWorkspace';
-import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
+import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, PREVIEW_LINKS_REQUEST, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
+import { previewLinks } from './features/previewLinks';
 import { countProblems } from './cli/pool';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
@@ -334,6 +335,15 @@ connection.workspace.onWillRenameFiles(async (params) => {
     .map((f) => ({ oldPath: filePath(f.oldUri), newPath: filePath(f.newUri) }))
     .filter((f): f is { oldPath: string; newPath: string } => f.oldPath !== undefined && f.newPath !== undefined);
   return willRenameFiles(workspace, files, openDocument, renameOptions());
+});
+
+// The Markdown preview asks how to draw a page's links; before the index is ready, the files they name are probed.
+connection.onRequest(PREVIEW_LINKS_REQUEST, async (params: { uri: string }) => {
+  const file = filePath(params.uri);
+  const page = pageOf(params.uri) ?? (file === undefined ? undefined : await loadPage(workspace, file, openDocument, settings.maxPageSize));
+  if (!page) return [];
+  if (!indexed) await workspace.probeLinks(page.parsed.links, page.file);
+  return previewLinks(page, workspace);
 });
 
 // A page moved: the Redirect/ links to its old file would dangle; they follow it.

@@ -66,6 +66,27 @@ suite('Wiki Markdown in VS Code', () => {
     console.log(`[e2e] status bar: ${status.text}`);
   });
 
+  test('the Markdown preview draws links as the wiki does: red links, variant and wiki links to local files', async () => {
+    const render = (doc: vscode.TextDocument) => vscode.commands.executeCommand<string>('markdown.api.render', doc);
+    const anchor = (html: string, text: string) => new RegExp(`<a [^>]*>${text}(<span|</a>)`).exec(html)?.[0] ?? '';
+    const doc = await open('AmigaOS.md');
+    // The first render asks the server; a later one draws its answer.
+    const html = await waitFor('the preview drawn with the server\'s answer', async () => {
+      const h = await render(doc);
+      return h.includes('wikimd-new') ? h : undefined;
+    });
+    assert.match(anchor(html, 'PowerPC'), /class="wikimd-new"/, 'a missing page is a red link');
+    assert.match(anchor(html, '内核'), /href="%E5%85%A7%E6%A0%B8\.md"/, 'a variant link opens the file found');
+    assert.doesNotMatch(anchor(html, 'API'), /wikimd-new/, 'a wiki link whose page is not local stays a web link');
+    const dotnet = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder(), 'gen2023', 'Page', '.NET框架.md'));
+    await vscode.window.showTextDocument(dotnet);
+    const html2 = await waitFor('the preview of .NET框架', async () => {
+      const h = await render(dotnet);
+      return h.includes('wikimd-catlinks') ? h : undefined;
+    });
+    assert.match(anchor(html2, '\\.NET Core'), /href="\.\.\/\.\.\/Page\/\.NET_Core\.md"/, 'a wiki link whose page is in the corpus opens the local file');
+  });
+
   test('diagnostics: missing page, link trail, variant title, empty parentheses at their links', async () => {
     const range = (s: string) => linkRange(amiga, s);
     await waitFor('missing-page on [PowerPC]', () => (codesAt(amiga.uri, range('[PowerPC]')).includes('missing-page') ? true : undefined));
@@ -143,6 +164,13 @@ suite('Wiki Markdown in VS Code', () => {
     await vscode.commands.executeCommand('editor.action.showHover');
     await pause();
     console.log('[e2e] cue: take screenshot');
+    await pause();
+    // The Markdown preview of a page beside it: red links, quiet marks, the category bar.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await open('AmigaOS.md');
+    await vscode.commands.executeCommand('markdown.showPreviewToSide');
+    await pause();
+    console.log('[e2e] cue: take screenshot of the preview');
     await pause();
   });
 });
