@@ -12,8 +12,9 @@ import { ensureVsCodeServer, freePort, startVsCodeServer } from './vscodeServer.
 import { ROOT, makeE2eWorkspace } from './e2eWorkspace.mjs';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_S = Number(process.env.E2E_TIMEOUT ?? 300);
-const SCREENSHOT = path.join(ROOT, 'test/e2e/screenshots/editor.png');
-const PREVIEW_SCREENSHOT = path.join(ROOT, 'test/e2e/screenshots/preview.png');
+/** The pictures the suite cues (`[e2e] cue: take screenshot of NAME`), by name. */
+const SCREENSHOTS = ['editor', 'preview', 'graph'];
+const screenshotFile = (name) => path.join(ROOT, 'test/e2e/screenshots', `${name}.png`);
 /** The colours test/e2e/workspace/.vscode/settings.json gives the link texts of each kind. */
 const EXPECTED_COLOURS = { 'DragonFly BSD': 'rgb(79, 193, 255)', Linux: 'rgb(197, 134, 192)', 'Category:操作系统': 'rgb(220, 220, 170)' };
 
@@ -60,16 +61,15 @@ async function main() {
     });
     // The suite's teardown cues the two looks at the rendered editor while the extension still runs.
     let colours;
-    let screenshot;
-    let previewScreenshot;
+    const screenshots = new Map();
     await page.exposeFunction('codeAutomationLog', (level, args) => {
       // Mocha's reporter logs printf-style (`%d passing`); format as its console would.
       const text = Array.isArray(args) ? format(...args) : String(args);
       if (text.includes('[e2e] cue: check colours')) colours = tokenColours(page);
-      if (text.includes('[e2e] cue: take screenshot of the preview')) previewScreenshot = page.screenshot({ path: PREVIEW_SCREENSHOT });
-      else if (text.includes('[e2e] cue: take screenshot')) {
-        mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-        screenshot = page.screenshot({ path: SCREENSHOT });
+      const cue = /\[e2e\] cue: take screenshot of (\w+)/.exec(text)?.[1];
+      if (cue && SCREENSHOTS.includes(cue)) {
+        mkdirSync(path.dirname(screenshotFile(cue)), { recursive: true });
+        screenshots.set(cue, page.screenshot({ path: screenshotFile(cue) }));
       }
       // The workbench forwards every log line; keep the suite's report and errors, not the noise of a closed network.
       if (/Chat|AgentHost|GitHub|telemetry|marketplace|ENOTFOUND|net::ERR/i.test(text)) return;
@@ -100,9 +100,10 @@ async function main() {
     if (classes.size !== Object.keys(EXPECTED_COLOURS).length) coloursOk = false;
     console.log(`${coloursOk ? '  ✔' : '  ✖'} local, wiki and category links are drawn in ${classes.size} different token classes`);
 
-    for (const [taken, file] of [[screenshot, SCREENSHOT], [previewScreenshot, PREVIEW_SCREENSHOT]]) {
-      if (await taken?.then(() => true, () => false)) say(`screenshot ${path.relative(ROOT, file)}`);
-      else console.error(`[e2e] no screenshot was taken for ${path.relative(ROOT, file)}`);
+    for (const name of SCREENSHOTS) {
+      const file = path.relative(ROOT, screenshotFile(name));
+      if (await screenshots.get(name)?.then(() => true, () => false)) say(`screenshot ${file}`);
+      else console.error(`[e2e] no screenshot was taken for ${file}`);
     }
     return code === 0 && coloursOk ? 0 : 1;
   } catch (e) {

@@ -7,8 +7,10 @@ import {
 } from 'vscode-languageclient/node';
 
 import {
-  FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, PREVIEW_LINKS_REQUEST, SHOW_BACKLINKS_COMMAND, STATUS_NOTIFICATION, type IndexStatus,
+  FIX_ALL_COMMAND, FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, PREVIEW_LINKS_REQUEST, SHOW_BACKLINKS_COMMAND, SHOW_GRAPH_COMMAND, STATUS_NOTIFICATION,
+  type IndexStatus,
 } from '../../server/src/protocol';
+import { GraphPanel } from './graphPanel';
 import type MarkdownIt from 'markdown-it';
 import type { PreviewLink } from '../../server/src/features/previewLinks';
 import { wikiPreview } from './preview';
@@ -21,6 +23,8 @@ export interface WikiMarkdownApi {
   status(): { text: string; tooltip: string; command: string };
   /** VS Code's Markdown preview calls it with its markdown-it (`markdown.markdownItPlugins`). */
   extendMarkdownIt(md: MarkdownIt): MarkdownIt;
+  /** The titles the graph view last drew, if it is open. */
+  graphNodes(): string[] | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<WikiMarkdownApi> {
@@ -45,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WikiMa
     vscode.commands.registerCommand('wikiMarkdown.restartServer', () => client?.restart()),
     vscode.commands.registerCommand(SHOW_BACKLINKS_COMMAND, showBacklinks),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, fixAllInWorkspace),
+    vscode.commands.registerCommand(SHOW_GRAPH_COMMAND, () => GraphPanel.show(context, client!)),
   );
   const item = vscode.window.createStatusBarItem('wikiMarkdown.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Wiki Markdown';
@@ -52,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WikiMa
   context.subscriptions.push(item, client.onNotification(STATUS_NOTIFICATION, (status: IndexStatus) => showStatus(item, status)));
   await client.start();
   return {
+    graphNodes: () => GraphPanel.shown?.drawn,
     status: () => ({ text: item.text, tooltip: typeof item.tooltip === 'string' ? item.tooltip : '', command: String(item.command) }),
     extendMarkdownIt: (md) => wikiPreview(
       md,

@@ -26,3 +26,8 @@ export interface IndexStatus {
 
 /** Client request: how the Markdown preview should draw each link of a page (`PreviewLink[]`). */
 export const PREVIEW_LINKS_REQUEST = 'wikiMarkdown/previewLinks';
+
+/** Client request: the neighbourhood of a page for the graph view (`PageGraph`), params `{ uri, hops }`. */
+export const GRAPH_REQUEST = 'wikiMarkdown/graph';
+/** Client command: the graph view of the active page. */
+export const SHOW_GRAPH_COMMAND = 'wikiMarkdown.showGraph';

@@ -22,7 +22,8 @@ import { completion } from './features/completion';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { foldingRanges } from './features/folding';
 import { fixAllInWorkspace } from './features/fixAllWorkspace';
-import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, PREVIEW_LINKS_REQUEST, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
+import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, GRAPH_REQUEST, PREVIEW_LINKS_REQUEST, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
+import { pageGraph } from './features/graph';
 import { previewLinks } from './features/previewLinks';
 import { countProblems } from './cli/pool';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
@@ -337,13 +338,25 @@ connection.workspace.onWillRenameFiles(async (params) => {
   return willRenameFiles(workspace, files, openDocument, renameOptions());
 });
 
+/** A page open in the editor, else read from disk (inside the workspace only). */
+async function anyPage(uri: string): Promise<PageContext | undefined> {
+  const file = filePath(uri);
+  return pageOf(uri) ?? (file === undefined ? undefined : await loadPage(workspace, file, openDocument, settings.maxPageSize));
+}
+
 // The Markdown preview asks how to draw a page's links; before the index is ready, the files they name are probed.
 connection.onRequest(PREVIEW_LINKS_REQUEST, async (params: { uri: string }) => {
-  const file = filePath(params.uri);
-  const page = pageOf(params.uri) ?? (file === undefined ? undefined : await loadPage(workspace, file, openDocument, settings.maxPageSize));
+  const page = await anyPage(params.uri);
   if (!page) return [];
   if (!indexed) await workspace.probeLinks(page.parsed.links, page.file);
   return previewLinks(page, workspace);
+});
+
+// The graph view asks for a page's neighbourhood.
+connection.onRequest(GRAPH_REQUEST, async (params: { uri: string; hops?: number }) => {
+  await ready;
+  const page = await anyPage(params.uri);
+  return page ? pageGraph(page, workspace, params.hops === 2 ? 2 : 1) : null;
 });
 
 // A page moved: the Redirect/ links to its old file would dangle; they follow it.

@@ -36,7 +36,7 @@ test('packaging: the .vsix holds the bundles, the grammar, the README with its i
     assert.equal(r.status, 0, `vsce failed: ${r.stdout}\n${r.stderr}`);
     const entries = zipEntries(readFileSync(out));
     for (const expected of ['extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/media/preview.css', 'extension/dist/client.js', 'extension/dist/server.js',
-      'extension/dist/scanWorker.js', 'extension/dist/cli.js', 'extension/syntaxes/wikilink.injection.tmLanguage.json']) {
+      'extension/dist/scanWorker.js', 'extension/dist/cli.js', 'extension/dist/graph.js', 'extension/media/graph.css', 'extension/syntaxes/wikilink.injection.tmLanguage.json']) {
       assert.ok(entries.includes(expected), `${expected} in ${entries.join(', ')}`);
     }
     const readme = readFileSync('README.md', 'utf8');

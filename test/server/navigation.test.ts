@@ -192,6 +192,24 @@ test('fix all: per page (source.fixAll) and across the workspace, previewed with
   await assert.rejects(client.request('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['missing-page'] }), /no fix-all/);
 });
 
+test('graph: the pages a page links and the pages linking it (by title, variant, redirect, wiki link), missing pages marked', async () => {
+  type Graph = { centre: string; nodes: { id: string; title: string; state: string; via?: string }[]; edges: { from: string; to: string }[] };
+  const uri = pathToFileURL(ws.page('乙.md')).href;
+  const out = await client.request<Graph>('wikiMarkdown/graph', { uri, hops: 1 });
+  const node = (title: string) => out.nodes.find((n) => n.title === title);
+  assert.equal(out.centre, ws.page('乙.md'));
+  assert.equal(node('目标')?.state, 'page', 'a wiki link whose page is in the corpus reaches it');
+  assert.equal(node('其他')?.state, 'page');
+  assert.ok(out.edges.some((e) => e.from === ws.page('乙.md') && e.to === node('目标')!.id));
+  const around = await client.requestUntil<Graph>('wikiMarkdown/graph', { uri: pathToFileURL(ws.page('目标.md')).href, hops: 1 }, (g) => g.nodes.length >= 4);
+  const linking = around.edges.filter((e) => e.to === ws.page('目标.md')).map((e) => around.nodes.find((n) => n.id === e.from)!.title).sort();
+  assert.deepEqual(linking, ['丙', '乙', '甲'], 'by title, variant, redirect and wiki link');
+  const two = await client.request<Graph>('wikiMarkdown/graph', { uri: pathToFileURL(ws.page('丙.md')).href, hops: 2 });
+  assert.ok(two.nodes.some((n) => n.title === '甲'), 'two hops: the pages linking a page it links');
+  const missing = await client.request<Graph>('wikiMarkdown/graph', { uri: pathToFileURL(ws.page('AmigaOS_4.md')).href, hops: 1 });
+  assert.ok(missing.nodes.some((n) => n.state === 'missing' && n.title === 'PowerPC'), 'a local link to a missing page is a red node');
+});
+
 test('a renamed page takes its redirects along: the Redirect/ links to it are retargeted, relative, after the move', async () => {
   const uri = pathToFileURL(ws.page('目标.md')).href;
   const redirect = join(ws.root, 'Redirect', '靶子.md');

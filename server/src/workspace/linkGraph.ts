@@ -84,6 +84,13 @@ export class LinkGraph {
     return this.files.list.filter((_, p) => this.start[p] >= 0);
   }
 
+  /** The titles a page links, as recorded. */
+  targetsOf(file: string): string[] {
+    const page = this.files.ids.get(file);
+    if (page === undefined || this.start[page] < 0) return [];
+    return Array.from(this.log.subarray(this.start[page], this.start[page] + this.length[page]), (id) => this.titles.list[id]);
+  }
+
   /** Pages linking any of these titles (each page once). */
   sourcesOf(titles: Iterable<string>): string[] {
     return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.files.list[p]);

@@ -87,6 +87,18 @@ suite('Wiki Markdown in VS Code', () => {
     assert.match(anchor(html2, '\\.NET Core'), /href="\.\.\/\.\.\/Page\/\.NET_Core\.md"/, 'a wiki link whose page is in the corpus opens the local file');
   });
 
+  test('the link graph view draws the page, the pages it links and those linking it, and follows the active editor', async () => {
+    const api = vscode.extensions.getExtension<{ graphNodes(): string[] | undefined }>(EXTENSION_ID)!.exports;
+    await open('DragonFly_BSD.md');
+    await vscode.commands.executeCommand('wikiMarkdown.showGraph');
+    const drawn = await waitFor('the graph drawn in its webview', () => (api.graphNodes()?.includes('DragonFly BSD') ? api.graphNodes() : undefined));
+    assert.ok(drawn.includes('AmigaOS'), `a page it links: ${drawn.join(', ')}`);
+    await open('AmigaOS.md');
+    const after = await waitFor('the graph following the active editor', () => (api.graphNodes()?.includes('PowerPC') ? api.graphNodes() : undefined));
+    assert.ok(after.includes('DragonFly BSD'), `a page linking it: ${after.join(', ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('diagnostics: missing page, link trail, variant title, empty parentheses at their links', async () => {
     const range = (s: string) => linkRange(amiga, s);
     await waitFor('missing-page on [PowerPC]', () => (codesAt(amiga.uri, range('[PowerPC]')).includes('missing-page') ? true : undefined));
@@ -162,15 +174,21 @@ suite('Wiki Markdown in VS Code', () => {
     const at = linkRange(colours, '[DragonFly BSD]').start.translate(0, 3);
     editor.selection = new vscode.Selection(at, at);
     await vscode.commands.executeCommand('editor.action.showHover');
-    await pause();
-    console.log('[e2e] cue: take screenshot');
-    await pause();
+    const picture = async (name: string) => {
+      await pause();
+      console.log(`[e2e] cue: take screenshot of ${name}`);
+      await pause();
+    };
+    await picture('editor');
     // The Markdown preview of a page beside it: red links, quiet marks, the category bar.
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await open('AmigaOS.md');
     await vscode.commands.executeCommand('markdown.showPreviewToSide');
-    await pause();
-    console.log('[e2e] cue: take screenshot of the preview');
-    await pause();
+    await picture('preview');
+    // The link graph of a page beside it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await open('DragonFly_BSD.md');
+    await vscode.commands.executeCommand('wikiMarkdown.showGraph');
+    await picture('graph');
   });
 });
