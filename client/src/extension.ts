@@ -25,9 +25,12 @@ export interface WikiMarkdownApi {
   extendMarkdownIt(md: MarkdownIt): MarkdownIt;
   /** The titles the graph view last drew, if it is open. */
   graphNodes(): string[] | undefined;
+  /** The messages shown when the server stopped for good (the restart policy gave up). */
+  serverGaveUp(): readonly string[];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<WikiMarkdownApi> {
+  const policy = restartPolicy();
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -40,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WikiMa
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.md'),
     },
     markdown: { isTrusted: false, supportHtml: false },
-    errorHandler: restartPolicy(),
+    errorHandler: policy,
     // Room VS Code gives this workspace (or every workspace) for the persisted index.
     initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
   };
@@ -58,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WikiMa
   await client.start();
   return {
     graphNodes: () => GraphPanel.shown?.drawn,
+    serverGaveUp: () => policy.gaveUp,
     status: () => ({ text: item.text, tooltip: typeof item.tooltip === 'string' ? item.tooltip : '', command: String(item.command) }),
     extendMarkdownIt: (md) => wikiPreview(
       md,
@@ -83,20 +87,23 @@ function showStatus(item: vscode.StatusBarItem, status: IndexStatus): void {
 }
 
 /** Restarts a crashed server at most 3 times in 3 minutes; after that, says so once and stays down. */
-function restartPolicy(): ErrorHandler {
+function restartPolicy(): ErrorHandler & { gaveUp: string[] } {
   const WINDOW_MS = 3 * 60_000;
   const MAX_RESTARTS = 3;
   let crashes: number[] = [];
+  const gaveUp: string[] = [];
   return {
+    gaveUp,
     error: () => ({ action: ErrorAction.Continue }),
     closed: () => {
       const now = Date.now();
       crashes = [...crashes.filter((t) => now - t < WINDOW_MS), now];
       if (crashes.length <= MAX_RESTARTS) return { action: CloseAction.Restart };
-      return {
-        action: CloseAction.DoNotRestart,
-        message: `Wiki Markdown: the language server stopped ${crashes.length} times in 3 minutes and will not be restarted. See the "Wiki Markdown" output; run "Wiki Markdown: Restart the language server" to try again.`,
-      };
+      const message = `Wiki Markdown: the language server stopped ${crashes.length} times in 3 minutes and will not be restarted. See the "Wiki Markdown" output; run "Wiki Markdown: Restart the language server" to try again.`;
+      gaveUp.push(message);
+      // A new start by the user's command gets three restarts again.
+      crashes = [];
+      return { action: CloseAction.DoNotRestart, message };
     },
   };
 }

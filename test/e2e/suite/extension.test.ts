@@ -1,6 +1,7 @@
 // The extension in a real VS Code, through the API a user's editor uses. Runs in the extension
 // host on a temporary copy of the real pages (the runner makes it), so it may edit and delete.
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'wiki-markdown.wiki-markdown';
@@ -16,6 +17,22 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
 }
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
+
+/** The language server processes this extension host started (it runs this suite too). */
+function serverPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('dist/server.js')) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
 const page = (name: string) => vscode.Uri.joinPath(folder(), 'Page', name);
 
 /** The range of the whole link `[text](…)` whose raw text starts with `[text`. */
@@ -158,6 +175,29 @@ suite('Wiki Markdown in VS Code', () => {
   test('the injection grammar is contributed to markdown', () => {
     const grammars = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.grammars as { injectTo: string[]; path: string }[];
     assert.deepEqual(grammars.map((g) => g.injectTo), [['text.html.markdown']]);
+  });
+
+  test('a crashed server is restarted three times in three minutes; the fourth crash gives the message once and it stays down', async () => {
+    const api = vscode.extensions.getExtension<{ serverGaveUp(): readonly string[] }>(EXTENSION_ID)!.exports;
+    let pid = await waitFor('the language server process', () => serverPids()[0]);
+    for (let crash = 1; crash <= 3; crash++) {
+      process.kill(pid, 'SIGKILL');
+      const old = pid;
+      pid = await waitFor(`the server back after crash ${crash}`, () => serverPids().find((p) => p !== old));
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.deepEqual(api.serverGaveUp(), []);
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the message after the fourth crash', () => (api.serverGaveUp().length ? true : undefined));
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(serverPids().filter((p) => p !== pid), [], 'not restarted');
+    assert.equal(api.serverGaveUp().length, 1, 'the message is given once');
+    assert.match(api.serverGaveUp()[0], /stopped 4 times in 3 minutes and will not be restarted/);
+    // The user's command starts it again, for the rest of the suite.
+    await vscode.commands.executeCommand('wikiMarkdown.restartServer');
+    await waitFor('the server started by the command', () => serverPids()[0]);
+    const doc = await open('AmigaOS.md');
+    await waitFor('diagnostics from the new server', () => (ours(doc.uri).length ? true : undefined));
   });
 
   suiteTeardown(async () => {
