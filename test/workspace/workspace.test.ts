@@ -26,6 +26,8 @@ test('resolution: exact, variant, redirect inside, redirect and links escaping, 
   assert.equal((ws.resolve(link('[a](../Page/内核.md "wikilink")'), from) as { match: string }).match, 'variant');
   assert.equal((ws.resolve(link('[a](../Redirect/Amiga_computer.md "wikilink")'), from) as { match: string }).match, 'redirect');
   assert.equal(ws.resolve(link('[a](../Redirect/Etc.md "wikilink")'), from).state, 'missing', 'a redirect out of the workspace is not followed');
+  assert.equal((ws.resolve(link('[a](https://zh.wikipedia.org/wiki/Amiga_computer "wikilink")'), from) as { match: string }).match, 'redirect', 'a wiki link naming a redirect reaches its page');
+  assert.equal(ws.resolve(link('[a](../Page/Amiga_computer.md "wikilink")'), from).state, 'missing', 'a local link names a file, which is not there');
   assert.equal(ws.resolve(link('[a](../Page/../../etc/passwd.md "wikilink")'), from).state, 'outside');
   assert.equal(ws.resolve(link('[a](../Page/PowerPC.md "wikilink")'), from).state, 'missing');
   assert.deepEqual(await ws.readText('/ws/Redirect/Etc.md'), { error: 'not read: /ws/Redirect/Etc.md is outside the workspace folders' });

@@ -92,14 +92,8 @@ function linked(workspace: Workspace, from: PageEntry): PageEntry[] {
   const out: PageEntry[] = [];
   for (const title of workspace.links.targetsOf(from.path)) {
     const resolution = workspace.lookUpTitle(title);
-    const page = resolution.state === 'exists' ? resolution.page : redirectTarget(workspace, title);
+    const page = resolution.state === 'exists' ? resolution.page : workspace.redirectedPage(title);
     if (page) out.push(page);
   }
   return out;
-}
-
-function redirectTarget(workspace: Workspace, title: string): PageEntry | undefined {
-  const redirect = workspace.index.get(title, 'Redirect');
-  const page = redirect?.redirectTo === undefined ? undefined : workspace.index.byFile(redirect.redirectTo);
-  return page?.folder === 'Page' ? page : undefined;
 }

@@ -294,28 +294,32 @@ export function pageLanguage(page: PageContext): WikiLanguage {
   return 'zh';
 }
 
-const MAX_TEXTS = 40;
 const segmenters = new Map<WikiLanguage, Intl.Segmenter>();
 
 function sharedLabels(texts: readonly string[], language: WikiLanguage): string[] {
+  // Sorted, any two texts share what the texts between them share: neighbours give every shared beginning.
+  const sorted = [...texts].sort();
+  const boundaries = new Map<string, number[]>();
+  const boundaryAt = (text: string, at: number) => {
+    let found = boundaries.get(text);
+    if (!found) boundaries.set(text, (found = wordBoundaries(text, language)));
+    return found.includes(at);
+  };
   const found = new Set<string>();
-  const n = Math.min(texts.length, MAX_TEXTS);
-  for (let a = 0; a < n; a++) {
-    for (let b = a + 1; b < n; b++) {
-      const label = commonLabel(texts[a], texts[b], language);
-      if (label) found.add(label);
-    }
+  for (let k = 1; k < sorted.length; k++) {
+    const label = commonLabel(sorted[k - 1], sorted[k], boundaryAt);
+    if (label) found.add(label);
   }
   return [...found];
 }
 
-function commonLabel(a: string, b: string, language: WikiLanguage): string | undefined {
+function commonLabel(a: string, b: string, boundaryAt: (text: string, at: number) => boolean): string | undefined {
   let k = 0;
   while (k < a.length && k < b.length && a[k] === b[k]) k++;
   // Both go on after it: a text that ends there may be a label of its own that the other extends (`Windows`, `Windows作業系統`).
   if (k === 0 || k === a.length || k === b.length || a[k - 1] === BREAK) return undefined;
   for (const text of [a, b]) {
-    if (!LETTERS.test(text.slice(k)) || !wordBoundaryAt(text, k, language)) return undefined;
+    if (!LETTERS.test(text.slice(k)) || !boundaryAt(text, k)) return undefined;
   }
   return a.slice(0, k);
 }
@@ -330,6 +334,3 @@ function wordBoundaries(text: string, language: WikiLanguage): number[] {
   return [...segmenter(language).segment(text.split(BREAK).join(' '))].map((s) => s.index);
 }
 
-function wordBoundaryAt(text: string, at: number, language: WikiLanguage): boolean {
-  return wordBoundaries(text, language).includes(at);
-}

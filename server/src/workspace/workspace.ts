@@ -253,14 +253,20 @@ export class Workspace {
     }
     const title = target.title;
     if (target.folder === 'Redirect') {
-      const redirect = this.index.get(title, 'Redirect');
-      if (redirect?.redirectTo) {
-        // A redirect to a page, not to another redirect (MediaWiki does not follow double redirects either; loops end here).
-        const page = this.index.byFile(redirect.redirectTo);
-        if (page?.folder === 'Page') return { state: 'exists', page, match: 'redirect' };
-      }
+      const page = this.redirectedPage(title);
+      if (page) return { state: 'exists', page, match: 'redirect' };
     }
-    return this.lookUpTitle(title);
+    const found = this.lookUpTitle(title);
+    // On the wiki a link to a redirect's title reaches its page; a local link names a file, which must exist.
+    const page = found.state === 'missing' && link.kind === 'wiki' ? this.redirectedPage(title) : undefined;
+    return page ? { state: 'exists', page, match: 'redirect' } : found;
+  }
+
+  /** The page a redirect of this title leads to: a page, not another redirect (MediaWiki does not follow double redirects either; loops end here). */
+  redirectedPage(title: string): PageEntry | undefined {
+    const redirect = this.index.get(title, 'Redirect');
+    const page = redirect?.redirectTo === undefined ? undefined : this.index.byFile(redirect.redirectTo);
+    return page?.folder === 'Page' ? page : undefined;
   }
 
   /** Exact title first, then its Traditional/Simplified variants, as MediaWiki looks a title up. */
