@@ -158,19 +158,25 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   const bigUri = pathToFileURL(path.join(pageDir, '__bench_100k.md')).href;
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'markdown', version: 1, text: big } });
   await server.diagnosticsFor(bigUri, 1);
-  const keystrokes = [];
-  for (let v = 2; v <= 41; v++) {
-    const at = position(big, Math.floor(big.length / 2));
-    const t0 = process.hrtime.bigint();
-    await connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: bigUri, version: v },
-      contentChanges: [{ range: { start: at, end: at }, text: 'x' }],
-    });
-    await server.diagnosticsFor(bigUri, v);
-    keystrokes.push(ms(t0));
-    big = big.slice(0, Math.floor(big.length / 2)) + 'x' + big.slice(Math.floor(big.length / 2));
-  }
-  out.keystrokeDiagnosticsMs = { p50: percentile(keystrokes, 50), p95: percentile(keystrokes, 95) };
+  // Typed while the pages are still being read in the background, and again once the corpus is idle.
+  let version = 1;
+  const timeKeystrokes = async () => {
+    const keystrokes = [];
+    for (let n = 0; n < 40; n++) {
+      const v = ++version;
+      const at = position(big, Math.floor(big.length / 2));
+      const t0 = process.hrtime.bigint();
+      await connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: bigUri, version: v },
+        contentChanges: [{ range: { start: at, end: at }, text: 'x' }],
+      });
+      await server.diagnosticsFor(bigUri, v);
+      keystrokes.push(ms(t0));
+      big = big.slice(0, Math.floor(big.length / 2)) + 'x' + big.slice(Math.floor(big.length / 2));
+    }
+    return { p50: percentile(keystrokes, 50), p95: percentile(keystrokes, 95) };
+  };
+  out.keystrokeDiagnosticsMs = await timeKeystrokes();
 
   // Requests at local links of the big page.
   const links = [...big.matchAll(/\[[^\]\n]+\]\(\.\.\/Page\//g)].map((m) => position(big, m.index + 1));
@@ -204,6 +210,7 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   clearTimeout(timer);
   out.linkGraphSeconds = graph ? server.graphDoneAt / 1000 : null;
   out.serverPeakRssMB = procStatus(server.child.pid).peakRssMB;
+  out.idleKeystrokeDiagnosticsMs = await timeKeystrokes();
   const t0 = process.hrtime.bigint();
   const refs = await connection.sendRequest('textDocument/references', { ...at(links[0]), context: { includeDeclaration: false } });
   out.referencesMs = ms(t0);
