@@ -47,6 +47,10 @@ let storagePath: string | undefined;
 let persistTimer: NodeJS.Timeout | undefined;
 /** After changes, the index is persisted again once things are quiet for this long. */
 const PERSIST_DELAY_MS = 30_000;
+/** While the user typed this recently, the background reading of pages sends its workers no new pages. */
+const TYPING_PAUSE_MS = 1000;
+let lastEditAt = 0;
+const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
 
 const parses = new Map<string, { version: number; page: PageContext }>();
 const pending = new Map<string, NodeJS.Timeout>();
@@ -176,6 +180,7 @@ async function indexWorkspace() {
         setStatus({ percent: Math.round((100 * done) / total) });
       },
       path.join(__dirname, 'scanWorker.js'),
+      userIsTyping,
     );
     progress?.done();
     if (scan.cancelled) return;
@@ -186,7 +191,7 @@ async function indexWorkspace() {
     setStatus({ phase: 'counting', percent: 0 }, true);
     const problems = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
       setStatus({ percent: Math.round((100 * done) / total), problems: found });
-    }, () => scan.cancelled);
+    }, () => scan.cancelled, userIsTyping);
     if (problems !== undefined) setStatus({ phase: 'ready', percent: undefined, problems }, true);
   })();
 }
@@ -273,7 +278,10 @@ async function drainFileEvents() {
   persistSoon();
 }
 
-documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
+documents.onDidChangeContent((e) => {
+  lastEditAt = Date.now();
+  scheduleValidation(e.document.uri);
+});
 documents.onDidClose((e) => {
   parses.delete(e.document.uri);
   const file = filePath(e.document.uri);

@@ -29,7 +29,7 @@ export function displayPathFrom(cwd: string): (file: string) => string {
  */
 export async function checkFiles(
   workspace: Workspace, scan: ScanResult, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
-  onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean,
+  onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
 ): Promise<void> {
   if (jobs <= 1) {
     for (const file of files) {
@@ -45,7 +45,7 @@ export async function checkFiles(
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();
   let nextToEmit = 0;
-  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled }, (batch, results) => {
+  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
     waiting.set(batch, results);
     for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
       waiting.delete(nextToEmit++);
@@ -63,7 +63,7 @@ const COUNT_ON_WORKERS_FROM = 2000;
  */
 export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
-  onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean,
+  onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
 ): Promise<number | undefined> {
   const scan = workspace.lastScan;
   if (!scan) return undefined;
@@ -75,7 +75,7 @@ export async function countProblems(
   await checkFiles(workspace, scan, files, options, jobs, (result) => {
     problems += result.rows.length;
     onProgress(++done, files.length, problems);
-  }, workerScript, isCancelled);
+  }, workerScript, isCancelled, isPaused);
   return isCancelled() ? undefined : problems;
 }
 

@@ -11,12 +11,17 @@ export function workerCount(limit: number): number {
   return Math.max(1, Math.min(limit, os.availableParallelism()));
 }
 
+/** How often a paused pool looks again whether it may go on. */
+const PAUSE_POLL_MS = 50;
+
 /**
  * Runs `script` on `workers` threads (each gets `data` as workerData), sends it `items` in batches
- * of `batchSize` and hands each batch's results to `onBatch`, in the order they arrive.
+ * of `batchSize` and hands each batch's results to `onBatch`, in the order they arrive. While
+ * `isPaused` says so, no new batch goes out (the cores are left to what the user is doing).
  */
 export async function runInWorkers<T, R>(
-  script: string, data: unknown, items: readonly T[], options: { workers: number; batchSize: number; isCancelled?: () => boolean },
+  script: string, data: unknown, items: readonly T[],
+  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean },
   onBatch: (batch: number, results: R[]) => void,
 ): Promise<void> {
   let next = 0;
@@ -25,6 +30,10 @@ export async function runInWorkers<T, R>(
     const send = () => {
       if (next * options.batchSize >= items.length || options.isCancelled?.()) {
         void worker.terminate().then(() => resolve());
+        return;
+      }
+      if (options.isPaused?.()) {
+        setTimeout(send, PAUSE_POLL_MS);
         return;
       }
       const message: BatchMessage<T> = { batch: next, items: items.slice(next * options.batchSize, (next + 1) * options.batchSize) };

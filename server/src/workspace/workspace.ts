@@ -395,7 +395,9 @@ export class Workspace {
    * `workerScript` when given (the server), else on this thread between requests. Pages the graph
    * holds with their file's current stamp (a persisted graph) are only looked at, not read.
    */
-  async scanContents(isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string): Promise<void> {
+  async scanContents(
+    isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string, isPaused?: () => boolean,
+  ): Promise<void> {
     const pages = [...this.index.pages()].map((p) => p.path);
     // Pages the persisted graph knows that are gone now.
     const current = new Set(pages);
@@ -406,13 +408,15 @@ export class Workspace {
     await this.readIntoGraph(pages, isCancelled, (done) => {
       progress.done = done;
       onProgress(done, pages.length);
-    }, workerScript);
+    }, workerScript, isPaused);
     progress.complete = progress.complete || !isCancelled();
     if (progress.complete) this.links.prepareLookups();
   }
 
   /** Reads pages' links into the graph (those whose stamp the graph holds only if their file changed). */
-  private async readIntoGraph(files: readonly string[], isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string): Promise<void> {
+  private async readIntoGraph(
+    files: readonly string[], isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string, isPaused?: () => boolean,
+  ): Promise<void> {
     const items = files.map((file): [string, PageStamp | undefined] => [file, this.links.stampOf(file)]);
     const take = (file: string, links: PageLinks) => {
       // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
@@ -423,7 +427,7 @@ export class Workspace {
     let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<[string, PageStamp | undefined], PageLinks>(workerScript, data, items, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled }, (batch, results) => {
+      await runInWorkers<[string, PageStamp | undefined], PageLinks>(workerScript, data, items, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused }, (batch, results) => {
         results.forEach((links, i) => take(files[batch * SCAN_BATCH + i], links));
         onProgress((done += results.length));
       });
