@@ -104,6 +104,8 @@ const lines = [
   `| server start → diagnostics of the open page | ${s.firstDiagnosticsSeconds} s | | | < 0.3 s |`,
   `| keystroke → diagnostics, 100 KB page, while pages are read (p50 / p95) | ${s.keystrokeDiagnosticsMs.p50} / ${s.keystrokeDiagnosticsMs.p95} ms | | | p95 < 5 ms |`,
   `| same, corpus idle (after the link graph) | ${s.idleKeystrokeDiagnosticsMs?.p50} / ${s.idleKeystrokeDiagnosticsMs?.p95} ms | | | p95 < 5 ms |`,
+  `| preview: how to draw the 100 KB page's links (p50 / p95) | ${s.previewLinksMs?.p50} / ${s.previewLinksMs?.p95} ms (${s.previewLinksMs?.links} links) | | | well under 100 ms |`,
+  `| graph view of that page, two hops (p50 / p95) | ${s.graphViewMs?.p50} / ${s.graphViewMs?.p95} ms (${s.graphViewMs?.nodes} nodes) | | | instant |`,
   `| hover p50 / p95 | ${s.hoverMs.p50} / ${s.hoverMs.p95} ms | | | < 2 ms p95 |`,
   `| definition p50 / p95 | ${s.definitionMs.p50} / ${s.definitionMs.p95} ms | | | < 2 ms p95 |`,
   `| completion p50 / p95 | ${s.completionMs.p50} / ${s.completionMs.p95} ms | | | < 2 ms p95 |`,

@@ -63,12 +63,16 @@ export function pageGraph(page: PageContext, workspace: Workspace, hops: 1 | 2, 
     }
   }
   if (hops === 2) {
+    // Each further page costs lookups: stop at the limit.
     for (const near of ring) {
+      if (graph.truncated) break;
       for (const to of linked(workspace, near)) {
-        if (addNode({ id: to.path, title: to.title, state: 'page' })) addEdge(near.path, to.path);
+        if (!addNode({ id: to.path, title: to.title, state: 'page' })) break;
+        addEdge(near.path, to.path);
       }
       for (const from of linking(workspace, near)) {
-        if (addNode({ id: from.path, title: from.title, state: 'page' })) addEdge(from.path, near.path);
+        if (!addNode({ id: from.path, title: from.title, state: 'page' })) break;
+        addEdge(from.path, near.path);
       }
     }
   }
