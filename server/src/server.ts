@@ -91,7 +91,14 @@ async function requestPage(uri: string, token?: CancellationToken): Promise<Page
 function validate(uri: string) {
   const page = pageOf(uri);
   if (!page) return;
-  connection.sendDiagnostics({ uri, version: page.document.version, diagnostics: toDiagnostics(page, findProblems(page, workspace), settings) });
+  const diagnostics = toDiagnostics(page, findProblems(page, workspace), settings);
+  connection.sendDiagnostics({ uri, version: page.document.version, diagnostics });
+  // The corpus count follows the pages the user edits.
+  const counted = problemsByFile?.get(page.file);
+  if (problemsByFile && counted !== undefined && counted !== diagnostics.length) {
+    problemsByFile.set(page.file, diagnostics.length);
+    setStatus({ problems: (status.problems ?? 0) + diagnostics.length - counted }, true);
+  }
 }
 
 /** Diagnostics before the titles are indexed: the files the page's links name are looked up directly. */
@@ -114,6 +121,8 @@ function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
 }
 
 let status: IndexStatus = { phase: 'listing', pages: 0, fromCache: false };
+/** Each page's problems as last counted, for the status bar's total. */
+let problemsByFile: Map<string, number> | undefined;
 let statusSentAt = 0;
 /** Tells the client where indexing stands: at most twice a second, except a change of phase. */
 function setStatus(next: Partial<IndexStatus>, now = false) {
@@ -187,12 +196,17 @@ async function indexWorkspace() {
     if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
     persistSoon();
+    problemsByFile = undefined;
     if (!settings.countProblems) return setStatus({ phase: 'ready', percent: undefined }, true);
     setStatus({ phase: 'counting', percent: 0 }, true);
-    const problems = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
+    const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
       setStatus({ percent: Math.round((100 * done) / total), problems: found });
     }, () => scan.cancelled, userIsTyping);
-    if (problems !== undefined) setStatus({ phase: 'ready', percent: undefined, problems }, true);
+    if (!counts) return;
+    problemsByFile = counts;
+    let problems = 0;
+    for (const n of counts.values()) problems += n;
+    setStatus({ phase: 'ready', percent: undefined, problems }, true);
   })();
 }
 

@@ -45,7 +45,7 @@ after(async () => {
   ws.dispose();
 });
 
-test('status: indexing, then the page count and the problems of the whole corpus, as many as the CLI finds', async () => {
+test('status: indexing, then the page count and the problems of the whole corpus, as many as the CLI finds, following edits', async () => {
   for (let i = 0; i < 300 && !client.statuses.some((s) => s.phase === 'ready'); i++) await new Promise((r) => setTimeout(r, 50));
   const phases = client.statuses.map((s) => s.phase);
   assert.deepEqual([...new Set(phases)], ['listing', 'reading', 'counting', 'ready'], phases.join());
@@ -56,6 +56,14 @@ test('status: indexing, then the page count and the problems of the whole corpus
   const rows = cli.stdout.split('\n').filter((l) => l.trim().startsWith('{"file"')).length;
   assert.ok(rows > 0);
   assert.equal(last.problems, rows);
+  // An edit that adds a missing page moves the total with it; undone, the total is back.
+  const seen = client.statuses.length;
+  await client.change(amiga.uri, `${amiga.text}\n[无此页](../Page/无此页.md "wikilink")\n`);
+  for (let i = 0; i < 100 && client.statuses.length === seen; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(client.statuses.at(-1)!.problems, rows + 1);
+  await client.change(amiga.uri, amiga.text);
+  for (let i = 0; i < 100 && client.statuses.at(-1)!.problems !== rows; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(client.statuses.at(-1)!.problems, rows);
 });
 
 test('diagnostics: each code at the whole link, from [ to )', async () => {

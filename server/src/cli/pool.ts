@@ -58,25 +58,27 @@ export async function checkFiles(
 const COUNT_ON_WORKERS_FROM = 2000;
 
 /**
- * The problems of every page of the corpus (as the user's severities show them), counted on up to
- * two worker threads that run `workerScript`; `onProgress` hears the running count.
+ * The problems of each page of the corpus (as the user's severities show them), counted on up to
+ * two worker threads that run `workerScript`; `onProgress` hears the running total.
  */
 export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
-): Promise<number | undefined> {
+): Promise<Map<string, number> | undefined> {
   const scan = workspace.lastScan;
   if (!scan) return undefined;
   const files = [...workspace.index.pages()].map((p) => p.path);
   const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
   let done = 0;
   let problems = 0;
+  const byFile = new Map<string, number>();
   const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
   await checkFiles(workspace, scan, files, options, jobs, (result) => {
+    byFile.set(result.file, result.rows.length);
     problems += result.rows.length;
     onProgress(++done, files.length, problems);
   }, workerScript, isCancelled, isPaused);
-  return isCancelled() ? undefined : problems;
+  return isCancelled() ? undefined : byFile;
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */
