@@ -72,6 +72,8 @@ function rewriteInline(children: Token[], links: Map<string, PreviewLink>, categ
     const close = children.findIndex((t, k) => k > i && t.type === 'link_close' && t.level === token.level);
     if (link?.state === 'category' && close > i) {
       categories.push({ name: link.category ?? '', href });
+      // The space that separated it from the text before goes with it.
+      if (out.length && out[out.length - 1].type === 'text' && !out[out.length - 1].content.trim()) out.pop();
       i = close;
       continue;
     }
@@ -99,8 +101,6 @@ function rewriteInline(children: Token[], links: Map<string, PreviewLink>, categ
       i = close;
     }
   }
-  // Spaces left between the category links gathered away.
-  while (out.length && out[out.length - 1].type === 'text' && !out[out.length - 1].content.trim()) out.pop();
   return out;
 }
 

@@ -52,6 +52,9 @@ const TYPING_PAUSE_MS = 1000;
 let lastEditAt = 0;
 const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
 
+/** The files renames are reported for: pages. */
+const PAGE_FILES = { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' as const } }] };
+
 const parses = new Map<string, { version: number; page: PageContext }>();
 const pending = new Map<string, NodeJS.Timeout>();
 
@@ -203,10 +206,8 @@ async function indexWorkspace() {
       setStatus({ percent: Math.round((100 * done) / total), problems: found });
     }, () => scan.cancelled, userIsTyping);
     if (!counts) return;
-    problemsByFile = counts;
-    let problems = 0;
-    for (const n of counts.values()) problems += n;
-    setStatus({ phase: 'ready', percent: undefined, problems }, true);
+    problemsByFile = counts.byFile;
+    setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
   })();
 }
 
@@ -239,10 +240,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [FIX_ALL_IN_WORKSPACE_COMMAND] },
       workspace: {
-        fileOperations: {
-          willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] },
-          didRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' } }] },
-        },
+        fileOperations: { willRename: PAGE_FILES, didRename: PAGE_FILES },
       },
     },
     serverInfo: { name: 'wiki-markdown' },

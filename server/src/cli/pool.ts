@@ -64,7 +64,7 @@ const COUNT_ON_WORKERS_FROM = 2000;
 export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
-): Promise<Map<string, number> | undefined> {
+): Promise<{ byFile: Map<string, number>; problems: number } | undefined> {
   const scan = workspace.lastScan;
   if (!scan) return undefined;
   const files = [...workspace.index.pages()].map((p) => p.path);
@@ -78,7 +78,7 @@ export async function countProblems(
     problems += result.rows.length;
     onProgress(++done, files.length, problems);
   }, workerScript, isCancelled, isPaused);
-  return isCancelled() ? undefined : byFile;
+  return isCancelled() ? undefined : { byFile, problems };
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */

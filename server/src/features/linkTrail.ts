@@ -11,7 +11,7 @@
 // guess (`sure: false`): reported under a code of its own, never fixed in bulk.
 import type { LinkNode } from '../parse';
 import { isAsciiPunctuation } from '../parse/inline';
-import type { Resolution, Workspace } from '../workspace/workspace';
+import type { Resolution, Workspace, WorkspaceOptions } from '../workspace/workspace';
 import { WIKI_LANGUAGES, type WikiLanguage } from '../workspace/language';
 import { phraseVariants, variantKey } from '../workspace/variants';
 import type { PageContext } from './page';
@@ -245,6 +245,17 @@ function sameCharacter(a: string, b: string, first: boolean): boolean {
  * label there, when both texts have a word boundary at that point.
  */
 export function pageTrailContexts(page: PageContext, workspace: Workspace, resolutions?: readonly Resolution[]): (linkIndex: number) => TrailContext {
+  // The fixes of a page's findings ask again, one finding at a time: learnt once per page and index state.
+  const known = learnt.get(page);
+  if (known && known.options === workspace.options && known.version === workspace.index.version) return known.contexts;
+  const contexts = learnTrailContexts(page, workspace, resolutions);
+  learnt.set(page, { options: workspace.options, version: workspace.index.version, contexts });
+  return contexts;
+}
+
+const learnt = new WeakMap<PageContext, { options: WorkspaceOptions; version: number; contexts: (linkIndex: number) => TrailContext }>();
+
+function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions?: readonly Resolution[]): (linkIndex: number) => TrailContext {
   const source = page.document.getText();
   const setting = workspace.options.language ?? 'auto';
   const language = setting === 'auto' ? pageLanguage(page) : setting;
@@ -286,9 +297,10 @@ export function pageTrailContexts(page: PageContext, workspace: Workspace, resol
 
 /** A page tells its wiki's language by the host of its wiki links (`ja.wikipedia.org`); Chinese when it has none. */
 export function pageLanguage(page: PageContext): WikiLanguage {
+  const source = page.document.getText();
   for (const link of page.parsed.links) {
     if (link.kind !== 'wiki' && link.kind !== 'category') continue;
-    const host = /^https?:\/\/([a-z-]+)\.(?:m\.)?wiki/i.exec(page.document.getText().slice(link.destStart, Math.min(link.destEnd, link.destStart + 40)))?.[1].toLowerCase();
+    const host = /^https?:\/\/([a-z-]+)\.(?:m\.)?wiki/i.exec(source.slice(link.destStart, Math.min(link.destEnd, link.destStart + 40)))?.[1].toLowerCase();
     if (host && (WIKI_LANGUAGES as readonly string[]).includes(host)) return host as WikiLanguage;
   }
   return 'zh';

@@ -66,7 +66,7 @@ export function titleVariants(title: string): string[] {
   if (!HAN.test(title)) return [];
   return cached(variantCache, title, (t) => {
     const simplified = variantKey(t);
-    const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified), fromTaiwanPhrases(t), toTaiwanPhrases(simplified)]);
+    const out = new Set([simplified, toTaiwan(simplified), toHongKong(simplified), ...phraseForms(t)]);
     out.delete(t);
     return [...out];
   });
@@ -75,8 +75,11 @@ export function titleVariants(title: string): string[] {
 /** The variants of a title that differ from it in more than characters: the index files them under other keys. */
 export function phraseVariants(title: string): string[] {
   if (!HAN.test(title)) return [];
-  return cached(phraseCache, title, (t) => {
-    const key = fastVariantKey(t);
-    return [...new Set([fromTaiwanPhrases(t), toTaiwanPhrases(variantKey(t))])].filter((v) => fastVariantKey(v) !== key);
-  });
+  const key = fastVariantKey(title);
+  return phraseForms(title).filter((v) => fastVariantKey(v) !== key);
+}
+
+/** A title converted with the regional phrase tables, both ways (converted once, for both callers above). */
+function phraseForms(title: string): string[] {
+  return cached(phraseCache, title, (t) => [...new Set([fromTaiwanPhrases(t), toTaiwanPhrases(variantKey(t))])]);
 }
