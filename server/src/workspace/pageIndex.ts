@@ -1,4 +1,5 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
+import { EntryTable } from './entryTable';
 import { fastVariantKey, hasHan } from './variants';
 
 export interface PageEntry {
@@ -11,24 +12,48 @@ export interface PageEntry {
   redirectTo?: string;
 }
 
+/**
+ * The scan's pages as one compact table (`EntryTable`), and the pages added or removed since in maps
+ * beside it: a million pages cost a few arrays, and a change costs what it changes.
+ */
 export class PageIndex {
-  /** Title → entries, one map per folder kind (no key strings built on every lookup). */
+  private base = EntryTable.empty;
+  /** Base entries removed (or replaced) since the table was made. */
+  private removed = new Uint8Array(0);
+  private removedCount = 0;
+  /** Entries added since, title → entries per folder kind, and by path. */
   private readonly byTitle = { Page: new MultiMap<PageEntry>(), Redirect: new MultiMap<PageEntry>() };
   private readonly byPath = new Map<string, PageEntry>();
-  /** Cheap variant key → titles; only titles with Han characters can meet a variant. */
+  /** Cheap variant key → titles of added pages; only titles with Han characters can meet a variant. */
   private readonly byVariant = new MultiMap<string>();
   private readonly byRedirectTarget = new MultiMap<PageEntry>();
   /** Incremented on every change, so that callers can tell whether what they computed is stale. */
   version = 0;
-  /** Page titles in code-unit order for prefix search, built on first use and then kept current. */
+  /** Titles of added pages in code-unit order for prefix search, built on first use and then kept current. */
   private sorted: string[] | undefined;
 
   get size(): number {
-    return this.byPath.size;
+    return this.base.size - this.removedCount + this.byPath.size;
+  }
+
+  /** Replaces everything with these entries (a scan's), as one table. */
+  load(entries: readonly PageEntry[] | EntryTable): void {
+    this.base = entries instanceof EntryTable ? entries : EntryTable.of(entries);
+    this.removed = new Uint8Array(this.base.size);
+    this.removedCount = 0;
+    for (const e of [...this.byPath.keys()]) this.remove(e);
+    this.sorted = undefined;
+    this.version++;
+  }
+
+  /** The index as one table (for the persisted index): the base itself while nothing changed. */
+  table(): EntryTable {
+    if (this.removedCount === 0 && this.byPath.size === 0) return this.base;
+    return EntryTable.of([...this.entries()]);
   }
 
   add(entry: PageEntry): void {
-    if (this.byPath.has(entry.path)) this.remove(entry.path);
+    if (this.byFile(entry.path)) this.remove(entry.path);
     this.byPath.set(entry.path, entry);
     if (this.sorted && entry.folder === 'Page' && !this.get(entry.title)) this.sorted.splice(lowerBound(this.sorted, entry.title), 0, entry.title);
     this.byTitle[entry.folder].add(entry.title, entry);
@@ -42,7 +67,7 @@ export class PageIndex {
 
   remove(path: string): PageEntry | undefined {
     const entry = this.byPath.get(path);
-    if (!entry) return undefined;
+    if (!entry) return this.removeFromBase(path);
     this.byPath.delete(path);
     const titles = this.byTitle[entry.folder];
     titles.remove(entry.title, (e) => e.path === path);
@@ -55,56 +80,98 @@ export class PageIndex {
     return entry;
   }
 
+  private removeFromBase(path: string): PageEntry | undefined {
+    const i = this.base.withPath(path);
+    if (i < 0 || this.removed[i]) return undefined;
+    this.removed[i] = 1;
+    this.removedCount++;
+    this.version++;
+    return this.base.entry(i);
+  }
+
+  private live = (i: number) => this.removed[i] === 0;
+
   byFile(path: string): PageEntry | undefined {
-    return this.byPath.get(path);
+    const added = this.byPath.get(path);
+    if (added) return added;
+    const i = this.base.withPath(path);
+    return i >= 0 && this.live(i) ? this.base.entry(i) : undefined;
   }
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
-    return this.byTitle[folder].first(title);
+    const i = this.base.withTitle(title, folder).find(this.live);
+    return i === undefined ? this.byTitle[folder].first(title) : this.base.entry(i);
   }
 
   /** Titles of pages that may be variants of this title (same character-wise Simplified form), other than itself. */
   variantsOf(title: string): string[] {
-    return hasHan(title) ? this.byVariant.get(fastVariantKey(title)).filter((t) => t !== title) : [];
+    if (!hasHan(title)) return [];
+    const key = fastVariantKey(title);
+    const titles = new Set(this.base.withVariantKey(key).filter(this.live).map((i) => this.base.title(i)));
+    for (const t of this.byVariant.get(key)) titles.add(t);
+    titles.delete(title);
+    return [...titles];
   }
 
   /** The redirects pointing at a file. */
   redirectsTo(path: string): readonly PageEntry[] {
-    return this.byRedirectTarget.get(path);
+    return [...this.base.redirectsTo(path).filter(this.live).map((i) => this.base.entry(i)), ...this.byRedirectTarget.get(path)];
   }
 
   /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
   titlesWithPrefix(prefix: string, limit: number): string[] {
-    const sorted = this.sortedTitles();
     const out: string[] = [];
-    for (let i = lowerBound(sorted, prefix); i < sorted.length && out.length < limit && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    for (const title of this.sortedTitles(prefix)) {
+      if (!title.startsWith(prefix) || out.length >= limit) break;
+      out.push(title);
+    }
     return out;
   }
 
-  /** Every page title, each once, in code-unit order. */
-  sortedTitles(): readonly string[] {
-    this.sorted ??= [...new Set(Array.from(this.pages(), (p) => p.title))].sort();
-    return this.sorted;
+  /** Every page title, each once, in code-unit order (from the first not below `from`). */
+  *sortedTitles(from = ''): IterableIterator<string> {
+    const base = this.base.sortedPages();
+    this.sorted ??= [...new Set(Array.from(this.byPath.values(), (e) => e.title).filter((t) => this.get(t)))].sort();
+    const added = this.sorted;
+    let b = lowerBoundBy(base.length, (k) => this.base.title(base[k]) < from);
+    let a = lowerBound(added, from);
+    let last: string | undefined;
+    while (b < base.length || a < added.length) {
+      const fromBase = b < base.length ? this.base.title(base[b]) : undefined;
+      const title = fromBase !== undefined && (a >= added.length || fromBase <= added[a]) ? fromBase : added[a];
+      if (title === fromBase) {
+        // A removed base page still counts when another page of that title is left.
+        if (!this.live(base[b++]) && !this.get(title)) continue;
+      } else a++;
+      if (title !== last) yield (last = title);
+    }
   }
 
   /** Every entry, pages and redirects. */
-  entries(): IterableIterator<PageEntry> {
-    return this.byPath.values();
+  *entries(): IterableIterator<PageEntry> {
+    for (let i = 0; i < this.base.size; i++) if (this.live(i)) yield this.base.entry(i);
+    yield* this.byPath.values();
   }
 
   *pages(): IterableIterator<PageEntry> {
+    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.entry(i);
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
   }
 }
 
 /** The first index whose title is not below `title`. */
 function lowerBound(sorted: readonly string[], title: string): number {
+  return lowerBoundBy(sorted.length, (k) => sorted[k] < title);
+}
+
+/** The first of `n` positions where `isBelow` no longer holds (it holds for a prefix of them). */
+function lowerBoundBy(n: number, isBelow: (k: number) => boolean): number {
   let lo = 0;
-  let hi = sorted.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < title) lo = mid + 1;
+    if (isBelow(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

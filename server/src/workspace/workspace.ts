@@ -117,15 +117,10 @@ export class Workspace {
   }
 
   /** Takes over the result of a scan made elsewhere (by the CLI's main thread, for its workers). */
-  async adopt(result: ScanResult): Promise<void> {
+  adopt(result: ScanResult): void {
     this.lastScan = result;
     this.pageFolders = result.pageFolders;
-    const pause = pacer();
-    for (const entry of result.entries) {
-      const due = pause();
-      if (due) await due;
-      this.index.add(entry);
-    }
+    this.index.load(result.entries);
   }
 
   /** The page folder a file lies in, and whether it is a `Redirect` folder. */

@@ -1,0 +1,148 @@
+// The pages of a scan as one immutable table: titles, file names and redirect targets packed into a
+// few strings, every lookup (title, path, variant key, redirect target) a hash slot array. Built
+// once per scan (or read from the persisted index as it is), with no object per page; PageIndex
+// keeps the changes since in maps beside it.
+import * as path from 'node:path';
+import { HashSlots, PackedStrings, hashString } from './packed';
+import type { PageEntry } from './pageIndex';
+import { fastVariantKey, hasHan } from './variants';
+
+/** The arrays of a table, as the persisted index stores them. */
+export interface EntryTableParts {
+  /** The folders the files lie in; entry i's file is `dirs[dirOf[i]]/names[i]`. */
+  dirs: string[];
+  dirOf: Uint32Array;
+  names: PackedStrings;
+  titles: PackedStrings;
+  /** 1 for an entry of a `Redirect` folder. */
+  redirect: Uint8Array;
+  /** Per entry, the index of its redirect target in `targets`, or -1. */
+  targetOf: Int32Array;
+  targets: PackedStrings;
+  titleSlots: HashSlots;
+  pathSlots: HashSlots;
+  /** Pages with Han characters in their title, by the hash of their cheap variant key. */
+  variantSlots: HashSlots;
+  /** Redirect entries by the hash of their target. */
+  targetSlots: HashSlots;
+  /** Pages of distinct titles in code-unit order of title, for prefix search; empty until first needed. */
+  sorted: Uint32Array;
+}
+
+export class EntryTable {
+  static readonly empty = EntryTable.of([]);
+
+  constructor(readonly parts: EntryTableParts) {}
+
+  static of(entries: readonly PageEntry[]): EntryTable {
+    const dirIds = new Map<string, number>();
+    const dirs: string[] = [];
+    const dirOf = new Uint32Array(entries.length);
+    const names: string[] = new Array(entries.length);
+    const targets: string[] = [];
+    const targetOf = new Int32Array(entries.length).fill(-1);
+    const redirect = new Uint8Array(entries.length);
+    entries.forEach((e, i) => {
+      const cut = e.path.lastIndexOf(path.sep);
+      const dir = e.path.slice(0, cut);
+      let d = dirIds.get(dir);
+      if (d === undefined) dirIds.set(dir, (d = dirs.push(dir) - 1));
+      dirOf[i] = d;
+      names[i] = e.path.slice(cut + 1);
+      if (e.folder === 'Redirect') redirect[i] = 1;
+      if (e.redirectTo !== undefined) targetOf[i] = targets.push(e.redirectTo) - 1;
+    });
+    const titles = PackedStrings.of(entries.map((e) => e.title));
+    return new EntryTable({
+      dirs, dirOf, names: PackedStrings.of(names), titles, redirect, targetOf, targets: PackedStrings.of(targets),
+      titleSlots: HashSlots.build(entries.length, (i) => titles.hash(i)),
+      pathSlots: HashSlots.build(entries.length, (i) => hashString(entries[i].path)),
+      variantSlots: HashSlots.build(entries.length, (i) => (!redirect[i] && hasHan(entries[i].title) ? hashString(fastVariantKey(entries[i].title)) : undefined)),
+      targetSlots: HashSlots.build(entries.length, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
+      sorted: new Uint32Array(0),
+    });
+  }
+
+  get size(): number {
+    return this.parts.dirOf.length;
+  }
+
+  title(i: number): string {
+    return this.parts.titles.at(i);
+  }
+
+  isRedirect(i: number): boolean {
+    return this.parts.redirect[i] === 1;
+  }
+
+  path(i: number): string {
+    return `${this.parts.dirs[this.parts.dirOf[i]]}${path.sep}${this.parts.names.at(i)}`;
+  }
+
+  entry(i: number): PageEntry {
+    const { targetOf, targets } = this.parts;
+    const entry: PageEntry = { title: this.title(i), path: this.path(i), folder: this.isRedirect(i) ? 'Redirect' : 'Page' };
+    if (targetOf[i] >= 0) entry.redirectTo = targets.at(targetOf[i]);
+    return entry;
+  }
+
+  /** Entries with this title in one folder kind, in table order. */
+  withTitle(title: string, folder: 'Page' | 'Redirect'): number[] {
+    const redirect = folder === 'Redirect' ? 1 : 0;
+    return this.parts.titleSlots.findAll(hashString(title), (i) => this.parts.redirect[i] === redirect && this.parts.titles.equals(i, title));
+  }
+
+  /** The entry of a file, or -1. */
+  withPath(file: string): number {
+    const { dirs, dirOf, names } = this.parts;
+    return this.parts.pathSlots.find(hashString(file), (i) => {
+      const dir = dirs[dirOf[i]];
+      return file.length > dir.length && file.startsWith(dir) && file[dir.length] === path.sep && names.equals(i, file.slice(dir.length + 1));
+    });
+  }
+
+  /** Pages whose title has this cheap variant key. */
+  withVariantKey(key: string): number[] {
+    return this.parts.variantSlots.findAll(hashString(key), (i) => fastVariantKey(this.title(i)) === key);
+  }
+
+  /** Redirect entries pointing at a file. */
+  redirectsTo(file: string): number[] {
+    const { targetOf, targets } = this.parts;
+    return this.parts.targetSlots.findAll(hashString(file), (i) => targets.equals(targetOf[i], file));
+  }
+
+  /** Pages of distinct titles in title order (computed on first use, or taken from the persisted index). */
+  sortedPages(): Uint32Array {
+    if (this.parts.sorted.length === 0 && this.size > 0) {
+      const seen = new Set<string>();
+      const pages: number[] = [];
+      for (let i = 0; i < this.size; i++) {
+        if (this.parts.redirect[i]) continue;
+        const title = this.title(i);
+        if (!seen.has(title)) {
+          seen.add(title);
+          pages.push(i);
+        }
+      }
+      // Sorted by the engine's own string order, each title carrying its entry after a NUL (no title
+      // holds one): a comparator in JS would take seconds at a million titles.
+      const keyed = pages.map((i) => `${this.title(i)}\0${i}`).sort();
+      this.parts.sorted = Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
+    }
+    return this.parts.sorted;
+  }
+
+  /** Why these arrays cannot be a table (from a persisted index), if they cannot. */
+  static problem(p: EntryTableParts): string | undefined {
+    const n = p.dirOf.length;
+    if (p.names.size !== n || p.titles.size !== n || p.redirect.length !== n || p.targetOf.length !== n) return 'entry arrays do not match';
+    for (const d of p.dirOf) if (d >= p.dirs.length) return 'entry folder out of range';
+    for (const t of p.targetOf) if (t < -1 || t >= p.targets.size) return 'redirect target out of range';
+    for (const s of p.sorted) if (s >= n) return 'sorted entry out of range';
+    return PackedStrings.problem(p.names.text, p.names.offsets) ?? PackedStrings.problem(p.titles.text, p.titles.offsets)
+      ?? PackedStrings.problem(p.targets.text, p.targets.offsets)
+      ?? HashSlots.problem(p.titleSlots.slots, n) ?? HashSlots.problem(p.pathSlots.slots, n)
+      ?? HashSlots.problem(p.variantSlots.slots, n) ?? HashSlots.problem(p.targetSlots.slots, n);
+  }
+}

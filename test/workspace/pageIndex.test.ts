@@ -1,0 +1,81 @@
+// PageIndex keeps the scan as one compact table and later changes beside it: whatever the mix of
+// a loaded scan, pages added, removed and re-added, every lookup answers as a plain list of the
+// live entries would (the model below, in the order a page was last added).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { EntryTable } from '../../server/src/workspace/entryTable';
+import { PageIndex, type PageEntry } from '../../server/src/workspace/pageIndex';
+import { fastVariantKey, hasHan } from '../../server/src/workspace/variants';
+
+// Few titles (with Traditional/Simplified pairs and shared prefixes) and folders, so that operations collide.
+const TITLES = ['软件', '軟件', '软体', 'A', 'AB', 'A B', 'B', '中国', '中國', '中国人', 'TCP/IP', 'constructor'];
+const FOLDERS = ['/w/Page', '/w/Redirect', '/w/gen2023/Page'];
+
+const entryArb = fc.record({ title: fc.constantFrom(...TITLES), folder: fc.constantFrom(...FOLDERS), target: fc.nat(TITLES.length - 1) }).map(({ title, folder, target }): PageEntry => {
+  const entry: PageEntry = { title, path: `${folder}/${title.replace(/\//g, '／')}.md`, folder: folder.endsWith('Redirect') ? 'Redirect' : 'Page' };
+  if (entry.folder === 'Redirect') entry.redirectTo = `/w/Page/${TITLES[target]}.md`;
+  return entry;
+});
+const opArb = fc.oneof(
+  fc.record({ kind: fc.constant('add' as const), entry: entryArb }),
+  fc.record({ kind: fc.constant('remove' as const), entry: entryArb }),
+  fc.record({ kind: fc.constant('load' as const), entries: fc.array(entryArb, { maxLength: 12 }) }),
+);
+
+/** The model: live entries in the order each was last added. */
+function apply(model: PageEntry[], op: fc.Infer<typeof opArb>): PageEntry[] {
+  if (op.kind === 'load') return dedupeByPath(op.entries);
+  const rest = model.filter((e) => e.path !== op.entry.path);
+  return op.kind === 'add' ? [...rest, op.entry] : rest;
+}
+/** A scan lists each file once: the last of several entries for a path stands. */
+const dedupeByPath = (entries: PageEntry[]) => entries.filter((e, i) => !entries.slice(i + 1).some((later) => later.path === e.path));
+
+function check(index: PageIndex, model: PageEntry[]) {
+  const pages = model.filter((e) => e.folder === 'Page');
+  assert.equal(index.size, model.length);
+  assert.deepEqual([...index.entries()].map((e) => e.path).sort(), model.map((e) => e.path).sort());
+  for (const e of model) assert.deepEqual(index.byFile(e.path), e);
+  for (const title of TITLES) {
+    for (const folder of ['Page', 'Redirect'] as const) assert.equal(index.get(title, folder)?.title, model.find((e) => e.folder === folder && e.title === title)?.title);
+    const variants = hasHan(title) ? [...new Set(pages.filter((e) => e.title !== title && fastVariantKey(e.title) === fastVariantKey(title)).map((e) => e.title))] : [];
+    assert.deepEqual(index.variantsOf(title).sort(), variants.sort(), `variants of ${title}`);
+  }
+  for (const target of new Set(model.map((e) => e.redirectTo).filter((t) => t !== undefined))) {
+    assert.deepEqual(index.redirectsTo(target).map((e) => e.path).sort(), model.filter((e) => e.redirectTo === target).map((e) => e.path).sort());
+  }
+  const sorted = [...new Set(pages.map((e) => e.title))].sort();
+  assert.deepEqual([...index.sortedTitles()], sorted);
+  for (const prefix of ['A', '中', 'T', 'Z']) assert.deepEqual(index.titlesWithPrefix(prefix, 2), sorted.filter((t) => t.startsWith(prefix)).slice(0, 2));
+}
+
+test('page index: lookups agree with a plain list of the live entries after any changes', () => {
+  fc.assert(fc.property(fc.array(opArb, { maxLength: 25 }), fc.boolean(), (ops, queryBetween) => {
+    const index = new PageIndex();
+    let model: PageEntry[] = [];
+    for (const op of ops) {
+      if (op.kind === 'load') index.load(op.entries.filter((e, i) => !op.entries.slice(i + 1).some((later) => later.path === e.path)));
+      else if (op.kind === 'add') index.add(op.entry);
+      else index.remove(op.entry.path);
+      model = apply(model, op);
+      // Prefix search keeps its own sorted list once used: query between changes, or only at the end.
+      if (queryBetween) check(index, model);
+    }
+    check(index, model);
+    // The table made for the persisted index holds the same entries.
+    const copy = new PageIndex();
+    copy.load(index.table());
+    check(copy, model);
+  }), { numRuns: 300 });
+});
+
+test('entry table: a missing title, path or redirect target finds nothing', () => {
+  const table = EntryTable.of([{ title: 'A', path: '/w/Page/A.md', folder: 'Page' }]);
+  assert.deepEqual(table.withTitle('B', 'Page'), []);
+  assert.deepEqual(table.withTitle('A', 'Redirect'), []);
+  assert.equal(table.withPath('/w/Page/B.md'), -1);
+  assert.equal(table.withPath('/w/PageA.md'), -1);
+  assert.deepEqual(table.redirectsTo('/w/Page/A.md'), []);
+  assert.equal(EntryTable.problem(table.parts), undefined);
+});
