@@ -90,12 +90,11 @@ async function main(argv: string[]): Promise<number> {
     const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], workspaceOptions(settings));
     const indexFile = options.cache === undefined ? undefined : indexFileFor([root], path.resolve(options.cache));
     await workspace.open(indexFile);
-    const scan = workspace.lastScan!;
     const files = [...workspace.index.pages()].map((p) => p.path).sort();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
     const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
-    await checkFiles(workspace, scan, files, checkOptions, jobs, (result) => {
+    await checkFiles(workspace, files, checkOptions, jobs, (result) => {
       progress(++done, files.length);
       if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
       reporter.file(result);

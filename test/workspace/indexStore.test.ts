@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFileSystem, type FileSystem } from '../../server/src/workspace/fileSystem';
 import { decodeIndex, encodeIndex, indexFileFor } from '../../server/src/workspace/indexStore';
+import { EntryTable } from '../../server/src/workspace/entryTable';
 import { Workspace } from '../../server/src/workspace/workspace';
 
 let top: string;
@@ -121,7 +122,7 @@ test('a bad index file is detected, reported and rebuilt, with the same answers 
 
 test('an index built for other folders or settings is not used', async () => {
   const { ws } = await openWorkspace();
-  const bytes = encodeIndex(ws.indexKey, { scan: { pageFolders: [], entries: [], problems: [], folders: [] } });
+  const bytes = encodeIndex(ws.indexKey, { scan: { pageFolders: [], folders: [], table: EntryTable.empty } });
   assert.ok('scan' in decodeIndex(bytes, ws.indexKey));
   assert.match((decodeIndex(bytes, { ...ws.indexKey, maxFileBytes: 1 }) as { reason: string }).reason, /other folders or settings/);
   assert.match((decodeIndex(bytes, { ...ws.indexKey, roots: ['/elsewhere'] }) as { reason: string }).reason, /other folders or settings/);

@@ -24,7 +24,8 @@ const opArb = fc.oneof(
 );
 
 /** The model: live entries in the order each was last added. */
-function apply(model: PageEntry[], op: fc.Infer<typeof opArb>): PageEntry[] {
+type Op = { kind: 'add' | 'remove'; entry: PageEntry } | { kind: 'load'; entries: PageEntry[] };
+function apply(model: PageEntry[], op: Op): PageEntry[] {
   if (op.kind === 'load') return dedupeByPath(op.entries);
   const rest = model.filter((e) => e.path !== op.entry.path);
   return op.kind === 'add' ? [...rest, op.entry] : rest;

@@ -6,7 +6,8 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runInWorkers, serveBatches, workerCount } from '../workspace/workerPool';
 import type { Settings } from '../features/settings';
 import { nodeFileSystem } from '../workspace/fileSystem';
-import type { ScanResult } from '../workspace/scan';
+import { EntryTable } from '../workspace/entryTable';
+import type { IndexedScan } from '../workspace/indexStore';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace';
 import { checkFile, type CheckOptions, type FileResult } from './checkFile';
 
@@ -15,7 +16,7 @@ const BATCH = 64;
 interface WorkerInput {
   roots: string[];
   workspaceOptions: WorkspaceOptions;
-  scan: ScanResult;
+  scan: IndexedScan;
   check: Omit<CheckOptions, 'displayPath'> & { cwd: string };
 }
 
@@ -28,7 +29,7 @@ export function displayPathFrom(cwd: string): (file: string) => string {
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
  */
 export async function checkFiles(
-  workspace: Workspace, scan: ScanResult, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
+  workspace: Workspace, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
 ): Promise<void> {
   if (jobs <= 1) {
@@ -38,8 +39,9 @@ export async function checkFiles(
     }
     return;
   }
+  if (!workspace.lastScan) throw new Error('the workspace has not been indexed');
   const input: WorkerInput = {
-    roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan,
+    roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan: { ...workspace.lastScan, table: workspace.index.table() },
     check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd },
   };
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
@@ -65,15 +67,14 @@ export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
 ): Promise<{ byFile: Map<string, number>; problems: number } | undefined> {
-  const scan = workspace.lastScan;
-  if (!scan) return undefined;
+  if (!workspace.lastScan) return undefined;
   const files = [...workspace.index.pages()].map((p) => p.path);
   const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
   let done = 0;
   let problems = 0;
   const byFile = new Map<string, number>();
   const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
-  await checkFiles(workspace, scan, files, options, jobs, (result) => {
+  await checkFiles(workspace, files, options, jobs, (result) => {
     byFile.set(result.file, result.rows.length);
     problems += result.rows.length;
     onProgress(++done, files.length, problems);
@@ -87,10 +88,8 @@ export function runWorkerIfWorker(): boolean {
   const input = workerData as WorkerInput;
   const workspace = new Workspace(nodeFileSystem, () => undefined, input.roots, input.workspaceOptions);
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
-  const adopted = workspace.adopt(input.scan);
-  serveBatches(async (file: string) => {
-    await adopted;
-    return checkFile(workspace, file, options);
-  });
+  // The table crossed the thread boundary as plain data (its typed arrays shared, not copied).
+  workspace.adopt({ ...input.scan, table: EntryTable.fromClone(input.scan.table) });
+  serveBatches((file: string) => checkFile(workspace, file, options));
   return true;
 }

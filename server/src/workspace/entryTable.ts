@@ -3,7 +3,7 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
-import { HashSlots, PackedStrings, hashString } from './packed';
+import { HashSlots, PackedStrings, allInRange, hashString } from './packed';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan } from './variants';
 
@@ -60,6 +60,17 @@ export class EntryTable {
       variantSlots: HashSlots.build(entries.length, (i) => (!redirect[i] && hasHan(entries[i].title) ? hashString(fastVariantKey(entries[i].title)) : undefined)),
       targetSlots: HashSlots.build(entries.length, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
       sorted: new Uint32Array(0),
+    });
+  }
+
+  /** The table again after a structured clone (to a worker thread), which keeps the data and drops the classes. */
+  static fromClone(clone: EntryTable): EntryTable {
+    const p = clone.parts;
+    const strings = (s: PackedStrings) => new PackedStrings(s.text, s.offsets);
+    const slots = (s: HashSlots) => new HashSlots(s.slots);
+    return new EntryTable({
+      ...p, names: strings(p.names), titles: strings(p.titles), targets: strings(p.targets),
+      titleSlots: slots(p.titleSlots), pathSlots: slots(p.pathSlots), variantSlots: slots(p.variantSlots), targetSlots: slots(p.targetSlots),
     });
   }
 
@@ -137,9 +148,9 @@ export class EntryTable {
   static problem(p: EntryTableParts): string | undefined {
     const n = p.dirOf.length;
     if (p.names.size !== n || p.titles.size !== n || p.redirect.length !== n || p.targetOf.length !== n) return 'entry arrays do not match';
-    for (const d of p.dirOf) if (d >= p.dirs.length) return 'entry folder out of range';
-    for (const t of p.targetOf) if (t < -1 || t >= p.targets.size) return 'redirect target out of range';
-    for (const s of p.sorted) if (s >= n) return 'sorted entry out of range';
+    if (!allInRange(p.dirOf, 0, p.dirs.length)) return 'entry folder out of range';
+    if (!allInRange(p.targetOf, -1, p.targets.size)) return 'redirect target out of range';
+    if (!allInRange(p.sorted, 0, n)) return 'sorted entry out of range';
     return PackedStrings.problem(p.names.text, p.names.offsets) ?? PackedStrings.problem(p.titles.text, p.titles.offsets)
       ?? PackedStrings.problem(p.targets.text, p.targets.offsets)
       ?? HashSlots.problem(p.titleSlots.slots, n) ?? HashSlots.problem(p.pathSlots.slots, n)

@@ -3,7 +3,9 @@
 // restart on an unchanged corpus reads one file instead of listing and parsing 1.4M pages.
 //
 // Layout: "WMDX", format version, payload length, CRC-32 of the payload, then the payload: a JSON
-// header (what the index was built for, section lengths) and the sections, each padded to 8 bytes.
+// header (what the index was built for, section lengths) and the sections, each padded to 8 bytes:
+// the packed strings, offsets and hash slots of the page table and the graph exactly as they are in
+// memory, so that loading is reading (no parsing, no maps to fill).
 // Anything that does not check out (magic, version, length, checksum, header, bounds) is reported
 // as a reason and the caller rebuilds: a cache never crashes the server or changes an answer.
 import { createHash } from 'node:crypto';
@@ -11,11 +13,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { FileSystem } from './fileSystem';
+import { EntryTable } from './entryTable';
 import type { LinkGraphData } from './linkGraph';
-import type { PageEntry } from './pageIndex';
-import type { FolderStamp, ScanResult } from './scan';
+import { HashSlots, PackedStrings, allInRange } from './packed';
+import type { FolderStamp } from './scan';
 
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 const MAGIC = 'WMDX';
 const PREAMBLE = 16;
 
@@ -26,47 +29,67 @@ export interface IndexKey {
   maxFileBytes: number;
 }
 
+/** The titles as indexed: the page folders, the folders listed (with their times) and the entries. */
+export interface IndexedScan {
+  pageFolders: string[];
+  folders: FolderStamp[];
+  table: EntryTable;
+}
+
 export interface PersistedIndex {
-  scan: ScanResult;
+  scan: IndexedScan;
   graph?: LinkGraphData;
 }
+
+/** Every array of the index, each stored as it is in memory: strings as UTF-16, numbers as typed arrays. */
+const SECTIONS = {
+  names: 'text', nameOffsets: Uint32Array, titles: 'text', titleOffsets: Uint32Array, targetPaths: 'text', targetOffsets: Uint32Array,
+  dirOf: Uint32Array, redirect: Uint8Array, targetOf: Int32Array,
+  titleSlots: Uint32Array, pathSlots: Uint32Array, variantSlots: Uint32Array, targetSlots: Uint32Array, sorted: Uint32Array,
+  graphTitles: 'text', graphTitleOffsets: Uint32Array, graphTitleSlots: Uint32Array,
+  graphFiles: 'text', graphFileOffsets: Uint32Array, graphFileSlots: Uint32Array,
+  offsets: Uint32Array, targets: Uint32Array, mtimes: Float64Array, sizes: Float64Array, reverseOffsets: Uint32Array, reverseSources: Uint32Array,
+} as const;
+type SectionName = keyof typeof SECTIONS;
+type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
+type Kind<K extends SectionName> = (typeof SECTIONS)[K];
+type Sections = {
+  [K in SectionName]: Kind<K> extends 'text' ? string : Kind<K> extends Uint8ArrayConstructor ? Uint8Array
+    : Kind<K> extends Int32ArrayConstructor ? Int32Array : Kind<K> extends Float64ArrayConstructor ? Float64Array : Uint32Array;
+};
 
 interface Header extends IndexKey {
   pageFolderPaths: string[];
   folders: FolderStamp[];
-  sections: Record<SectionName, number>;
-  entries: number;
-  graphPages: number;
-  graphTitles: number;
+  dirs: string[];
+  hasGraph: boolean;
+  lengths: Record<SectionName, number>;
 }
 
-const SECTIONS = ['entries', 'titles', 'files', 'offsets', 'targets', 'mtimes', 'sizes'] as const;
-type SectionName = (typeof SECTIONS)[number];
-
-/** Strings of one section, joined by NUL: no path or title holds one. */
-const SEPARATOR = '\0';
-
 export function encodeIndex(key: IndexKey, index: PersistedIndex): Buffer {
-  const entryFields: string[] = [];
-  for (const e of index.scan.entries) entryFields.push(e.folder === 'Page' ? 'P' : 'R', e.title, e.path, e.redirectTo ?? '');
-  const graph = index.graph;
-  const sections: Record<SectionName, Uint8Array> = {
-    entries: Buffer.from(entryFields.join(SEPARATOR)),
-    titles: Buffer.from(graph ? graph.titles.join(SEPARATOR) : ''),
-    files: Buffer.from(graph ? graph.files.join(SEPARATOR) : ''),
-    offsets: bytesOf(graph?.offsets ?? new Uint32Array(0)),
-    targets: bytesOf(graph?.targets ?? new Uint32Array(0)),
-    mtimes: bytesOf(graph?.mtimes ?? new Float64Array(0)),
-    sizes: bytesOf(graph?.sizes ?? new Float64Array(0)),
+  const t = index.scan.table.parts;
+  t.sorted = index.scan.table.sortedPages();
+  const g = index.graph ?? { titles: PackedStrings.empty, titleSlots: HashSlots.empty, files: PackedStrings.empty, fileSlots: HashSlots.empty, offsets: new Uint32Array(1), targets: new Uint32Array(0), mtimes: new Float64Array(0), sizes: new Float64Array(0), reverseOffsets: new Uint32Array(1), reverseSources: new Uint32Array(0) };
+  const sections: Sections = {
+    names: t.names.text, nameOffsets: t.names.offsets, titles: t.titles.text, titleOffsets: t.titles.offsets,
+    targetPaths: t.targets.text, targetOffsets: t.targets.offsets, dirOf: t.dirOf, redirect: t.redirect, targetOf: t.targetOf,
+    titleSlots: t.titleSlots.slots, pathSlots: t.pathSlots.slots, variantSlots: t.variantSlots.slots, targetSlots: t.targetSlots.slots, sorted: t.sorted,
+    graphTitles: g.titles.text, graphTitleOffsets: g.titles.offsets, graphTitleSlots: g.titleSlots.slots,
+    graphFiles: g.files.text, graphFileOffsets: g.files.offsets, graphFileSlots: g.fileSlots.slots,
+    offsets: g.offsets, targets: g.targets, mtimes: g.mtimes, sizes: g.sizes, reverseOffsets: g.reverseOffsets, reverseSources: g.reverseSources,
   };
+  const names = Object.keys(SECTIONS) as SectionName[];
+  const bytes = names.map((name) => {
+    const value = sections[name];
+    return typeof value === 'string' ? Buffer.from(value, 'utf16le') : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  });
   const header: Header = {
-    ...key, pageFolderPaths: index.scan.pageFolders, folders: index.scan.folders,
-    sections: Object.fromEntries(SECTIONS.map((s) => [s, sections[s].length])) as Record<SectionName, number>,
-    entries: index.scan.entries.length, graphPages: graph?.files.length ?? 0, graphTitles: graph?.titles.length ?? 0,
+    ...key, pageFolderPaths: index.scan.pageFolders, folders: index.scan.folders, dirs: t.dirs, hasGraph: index.graph !== undefined,
+    lengths: Object.fromEntries(names.map((name, i) => [name, bytes[i].length])) as Record<SectionName, number>,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const parts: Uint8Array[] = [u32(headerBytes.length), headerBytes, padding(4 + headerBytes.length)];
-  for (const s of SECTIONS) parts.push(sections[s], padding(sections[s].length));
+  for (const b of bytes) parts.push(b, padding(b.length));
   const payload = Buffer.concat(parts);
   const preamble = Buffer.alloc(PREAMBLE);
   preamble.write(MAGIC, 0, 'latin1');
@@ -93,29 +116,31 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey): PersistedIndex | 
       return { reason: 'built for other folders or settings' };
     }
     let at = align(4 + headerLength);
-    const section: Partial<Record<SectionName, Buffer>> = {};
-    for (const s of SECTIONS) {
-      const n = header.sections[s];
-      if (!Number.isInteger(n) || n < 0 || at + n > payload.length) return { reason: `section ${s} out of bounds` };
-      section[s] = payload.subarray(at, at + n);
+    const s: Partial<Record<SectionName, unknown>> = {};
+    for (const name of Object.keys(SECTIONS) as SectionName[]) {
+      const n = header.lengths[name];
+      if (!Number.isInteger(n) || n < 0 || at + n > payload.length) return { reason: `section ${name} out of bounds` };
+      const kind = SECTIONS[name];
+      s[name] = kind === 'text' ? textOf(payload.subarray(at, at + n)) : typed(payload.subarray(at, at + n), kind as { new (b: ArrayBufferLike, o: number, n: number): TypedArray; BYTES_PER_ELEMENT: number });
       at = align(at + n);
     }
-    const entryFields = splitStrings(section.entries!);
-    if (entryFields.length !== header.entries * 4) return { reason: 'entries do not match the header' };
-    const entries: PageEntry[] = new Array(header.entries);
-    for (let i = 0, k = 0; i < header.entries; i++, k += 4) {
-      const entry: PageEntry = { title: entryFields[k + 1], path: entryFields[k + 2], folder: entryFields[k] === 'P' ? 'Page' : 'Redirect' };
-      if (entryFields[k + 3]) entry.redirectTo = entryFields[k + 3];
-      entries[i] = entry;
-    }
-    const scan: ScanResult = { pageFolders: header.pageFolderPaths, entries, problems: [], folders: header.folders };
-    if (header.graphPages === 0 && header.graphTitles === 0) return { scan };
+    const v = s as Sections;
+    const table = new EntryTable({
+      dirs: header.dirs, dirOf: v.dirOf, names: new PackedStrings(v.names, v.nameOffsets), titles: new PackedStrings(v.titles, v.titleOffsets),
+      redirect: v.redirect, targetOf: v.targetOf, targets: new PackedStrings(v.targetPaths, v.targetOffsets),
+      titleSlots: new HashSlots(v.titleSlots), pathSlots: new HashSlots(v.pathSlots), variantSlots: new HashSlots(v.variantSlots),
+      targetSlots: new HashSlots(v.targetSlots), sorted: v.sorted,
+    });
+    const tableProblem = EntryTable.problem(table.parts);
+    if (tableProblem) return { reason: tableProblem };
+    const scan: IndexedScan = { pageFolders: header.pageFolderPaths, folders: header.folders, table };
+    if (!header.hasGraph) return { scan };
     const graph: LinkGraphData = {
-      titles: splitStrings(section.titles!), files: splitStrings(section.files!),
-      offsets: typed(section.offsets!, Uint32Array), targets: typed(section.targets!, Uint32Array),
-      mtimes: typed(section.mtimes!, Float64Array), sizes: typed(section.sizes!, Float64Array),
+      titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
+      files: new PackedStrings(v.graphFiles, v.graphFileOffsets), fileSlots: new HashSlots(v.graphFileSlots),
+      offsets: v.offsets, targets: v.targets, mtimes: v.mtimes, sizes: v.sizes, reverseOffsets: v.reverseOffsets, reverseSources: v.reverseSources,
     };
-    const problem = graphProblem(graph, header);
+    const problem = graphProblem(graph);
     return problem ? { reason: problem } : { scan, graph };
   } catch (e) {
     return { reason: `unreadable: ${(e as Error).message}` };
@@ -123,13 +148,19 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey): PersistedIndex | 
 }
 
 /** Checks a decoded graph's arrays against each other, so that no lookup can go out of bounds. */
-function graphProblem(g: LinkGraphData, header: Header): string | undefined {
-  const pages = header.graphPages;
-  if (g.titles.length !== header.graphTitles || g.files.length !== pages) return 'graph sizes do not match the header';
+function graphProblem(g: LinkGraphData): string | undefined {
+  const pages = g.files.size;
+  const strings = PackedStrings.problem(g.titles.text, g.titles.offsets) ?? PackedStrings.problem(g.files.text, g.files.offsets)
+    ?? HashSlots.problem(g.titleSlots.slots, g.titles.size) ?? HashSlots.problem(g.fileSlots.slots, pages);
+  if (strings) return strings;
   if (g.offsets.length !== pages + 1 || g.mtimes.length !== pages || g.sizes.length !== pages) return 'graph arrays do not match';
   if (g.offsets[0] !== 0 || g.offsets[pages] !== g.targets.length) return 'graph offsets out of bounds';
   for (let p = 0; p < pages; p++) if (g.offsets[p] > g.offsets[p + 1]) return 'graph offsets not ascending';
-  for (const id of g.targets) if (id >= g.titles.length) return 'graph target out of range';
+  if (!allInRange(g.targets, 0, g.titles.size)) return 'graph target out of range';
+  const r = g.reverseOffsets;
+  if (r.length !== g.titles.size + 1 || r[0] !== 0 || r[g.titles.size] !== g.reverseSources.length || g.reverseSources.length !== g.targets.length) return 'reverse index does not match';
+  for (let t = 0; t < g.titles.size; t++) if (r[t] > r[t + 1]) return 'reverse index offsets not ascending';
+  if (!allInRange(g.reverseSources, 0, pages)) return 'reverse index page out of range';
   return undefined;
 }
 
@@ -165,16 +196,13 @@ export function indexFileFor(roots: readonly string[], storageDir?: string, env:
   return path.join(cache, 'wiki-markdown', name, 'index.bin');
 }
 
-function splitStrings(bytes: Buffer): string[] {
-  return bytes.length ? bytes.toString('utf8').split(SEPARATOR) : [];
-}
-
-function bytesOf(a: Uint32Array | Float64Array): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function textOf(bytes: Buffer): string {
+  if (bytes.length % 2) throw new Error('text section of an odd length');
+  return bytes.toString('utf16le');
 }
 
 /** A typed array over a section (copied when the section is not aligned for it). */
-function typed<T extends Uint32Array | Float64Array>(bytes: Buffer, type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+function typed<T extends TypedArray>(bytes: Buffer, type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
   if (bytes.length % type.BYTES_PER_ELEMENT) throw new Error('section length is not a whole number of elements');
   const source = bytes.byteOffset % type.BYTES_PER_ELEMENT ? Uint8Array.prototype.slice.call(bytes) as Uint8Array : bytes;
   return new type(source.buffer, source.byteOffset, source.length / type.BYTES_PER_ELEMENT);

@@ -8,19 +8,25 @@
 // offsets per title into one array of pages), built on first use and then patched: pages recorded
 // since it was built are looked at directly until there are too many, when it is rebuilt.
 import type { ParsedPage } from '../parse';
+import { HashSlots, PackedStrings, hashString } from './packed';
 
 /** A page's file stamp when its links were read, so a persisted graph can tell stale pages. */
 export interface PageStamp { mtimeMs: number; size: number }
 
 /** The graph as plain arrays, for the persisted index. */
 export interface LinkGraphData {
-  titles: string[];
-  files: string[];
+  titles: PackedStrings;
+  titleSlots: HashSlots;
+  files: PackedStrings;
+  fileSlots: HashSlots;
   /** offsets[p]..offsets[p + 1] index `targets` for page p. */
   offsets: Uint32Array;
   targets: Uint32Array;
   mtimes: Float64Array;
   sizes: Float64Array;
+  /** The pages linking each title (see `ReverseIndex`), so that "what links here" answers at once after a restart. */
+  reverseOffsets: Uint32Array;
+  reverseSources: Uint32Array;
 }
 
 /** Pages changed since the reverse index was built, above which it is rebuilt rather than patched. */
@@ -36,11 +42,11 @@ export class LinkGraph {
   private length = new Uint32Array(1024);
   private mtimes = new Float64Array(1024);
   private sizes = new Float64Array(1024);
-  private log = new Uint32Array(1 << 16);
+  private log: Uint32Array<ArrayBufferLike> = new Uint32Array(1 << 16);
   private used = 0;
   private live = 0;
 
-  private reverse: { offsets: Uint32Array; sources: Uint32Array } | undefined;
+  private reverse: ReverseIndex | undefined;
   /** Pages recorded or forgotten since `reverse` was built. */
   private readonly changed = new Set<number>();
 
@@ -67,7 +73,7 @@ export class LinkGraph {
   }
 
   forget(file: string): void {
-    const page = this.files.ids.get(file);
+    const page = this.files.get(file);
     if (page === undefined || this.start[page] < 0) return;
     this.drop(page);
     this.changed.add(page);
@@ -75,25 +81,25 @@ export class LinkGraph {
 
   /** The stamp of the file a page's links were recorded from, if they were recorded from a file. */
   stampOf(file: string): PageStamp | undefined {
-    const page = this.files.ids.get(file);
+    const page = this.files.get(file);
     return page === undefined || this.start[page] < 0 || this.sizes[page] < 0 ? undefined : { mtimeMs: this.mtimes[page], size: this.sizes[page] };
   }
 
   /** Every file whose links are recorded. */
-  recordedFiles(): string[] {
-    return this.files.list.filter((_, p) => this.start[p] >= 0);
+  *recordedFiles(): IterableIterator<string> {
+    for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) yield this.files.at(p);
   }
 
   /** The titles a page links, as recorded. */
   targetsOf(file: string): string[] {
-    const page = this.files.ids.get(file);
+    const page = this.files.get(file);
     if (page === undefined || this.start[page] < 0) return [];
-    return Array.from(this.log.subarray(this.start[page], this.start[page] + this.length[page]), (id) => this.titles.list[id]);
+    return Array.from(this.log.subarray(this.start[page], this.start[page] + this.length[page]), (id) => this.titles.at(id));
   }
 
   /** Pages linking any of these titles (each page once). */
   sourcesOf(titles: Iterable<string>): string[] {
-    return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.files.list[p]);
+    return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.files.at(p));
   }
 
   /** How many pages link any of these titles, each page once. */
@@ -126,13 +132,13 @@ export class LinkGraph {
 
   /** How many pages link a title. */
   count(title: string): number {
-    const id = this.titles.ids.get(title);
+    const id = this.titles.get(title);
     return id === undefined ? 0 : this.incoming[id];
   }
 
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
-    const pages = this.files.list.map((_, p) => p).filter((p) => this.start[p] >= 0);
+    const pages = Array.from({ length: this.files.size }, (_, p) => p).filter((p) => this.start[p] >= 0);
     const offsets = new Uint32Array(pages.length + 1);
     const targets = new Uint32Array(this.live);
     let n = 0;
@@ -142,20 +148,27 @@ export class LinkGraph {
       n += this.length[p];
     });
     offsets[pages.length] = n;
+    const titles = this.titles.packed();
+    const files = pages.length === this.files.size ? this.files.packed() : withSlots(PackedStrings.of(pages.map((p) => this.files.at(p))));
+    const reverse = invert(titles.strings.size, (visit) => {
+      for (let p = 0; p < pages.length; p++) for (let k = offsets[p]; k < offsets[p + 1]; k++) visit(targets[k], p);
+    });
     return {
-      titles: this.titles.list, files: pages.map((p) => this.files.list[p]), offsets, targets,
+      titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets,
       mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),
+      reverseOffsets: reverse.offsets, reverseSources: reverse.sources,
     };
   }
 
   /** A graph from persisted arrays (checked by the caller: offsets ascend, targets are title ids). */
   static fromData(data: LinkGraphData): LinkGraph {
     const graph = new LinkGraph();
-    graph.titles = new Interner(data.titles);
-    graph.incoming = new Uint32Array(Math.max(1024, data.titles.length * 2));
-    for (const id of data.targets) graph.incoming[id]++;
-    const n = data.files.length;
-    graph.files = new Interner(data.files);
+    graph.titles = new Interner(data.titles, data.titleSlots);
+    graph.incoming = new Uint32Array(Math.max(1024, data.titles.size * 2));
+    // A title's pages are its run in the reverse index.
+    for (let id = 0; id < data.titles.size; id++) graph.incoming[id] = data.reverseOffsets[id + 1] - data.reverseOffsets[id];
+    const n = data.files.size;
+    graph.files = new Interner(data.files, data.fileSlots);
     const capacity = Math.max(1024, n * 2);
     graph.start = new Int32Array(capacity).fill(-1);
     graph.length = new Uint32Array(capacity);
@@ -167,9 +180,10 @@ export class LinkGraph {
     }
     graph.mtimes.set(data.mtimes);
     graph.sizes.set(data.sizes);
-    graph.log = new Uint32Array(Math.max(1 << 16, data.targets.length + (data.targets.length >> 2)));
-    graph.log.set(data.targets);
+    // The persisted targets are the log as they are; the first page recorded after the start grows it.
+    graph.log = data.targets;
     graph.used = graph.live = data.targets.length;
+    graph.reverse = { offsets: data.reverseOffsets, sources: data.reverseSources };
     return graph;
   }
 
@@ -188,23 +202,16 @@ export class LinkGraph {
     return false;
   }
 
-  private reverseIndex(): { offsets: Uint32Array; sources: Uint32Array } {
+  private reverseIndex(): ReverseIndex {
     if (this.reverse && this.changed.size <= REBUILD_AFTER) return this.reverse;
-    // Counting sort of (target, page) pairs by target: two passes over the live lists.
-    const offsets = new Uint32Array(this.titles.list.length + 1);
-    this.eachLink((id) => offsets[id + 1]++);
-    for (let id = 0; id < this.titles.list.length; id++) offsets[id + 1] += offsets[id];
-    const fill = offsets.slice(0, this.titles.list.length);
-    const sources = new Uint32Array(offsets[this.titles.list.length]);
-    this.eachLink((id, page) => { sources[fill[id]++] = page; });
+    this.reverse = invert(this.titles.size, (visit) => this.eachLink(visit));
     this.changed.clear();
-    this.reverse = { offsets, sources };
     return this.reverse;
   }
 
   /** Calls `visit` with every (target, page) pair of the live lists. */
   private eachLink(visit: (id: number, page: number) => void): void {
-    for (let p = 0; p < this.files.list.length; p++) {
+    for (let p = 0; p < this.files.size; p++) {
       const from = this.start[p];
       for (let k = from; from >= 0 && k < from + this.length[p]; k++) visit(this.log[k], p);
     }
@@ -213,7 +220,7 @@ export class LinkGraph {
   private linkedIds(titles: Iterable<string>): Set<number> {
     const wanted = new Set<number>();
     for (const t of titles) {
-      const id = this.titles.ids.get(t);
+      const id = this.titles.get(t);
       if (id !== undefined && this.incoming[id] > 0) wanted.add(id);
     }
     return wanted;
@@ -225,7 +232,7 @@ export class LinkGraph {
     if (this.live + n <= this.log.length / 2) {
       const compact = new Uint32Array(this.log.length);
       let k = 0;
-      for (let p = 0; p < this.files.list.length; p++) {
+      for (let p = 0; p < this.files.size; p++) {
         if (this.start[p] < 0) continue;
         compact.set(this.log.subarray(this.start[p], this.start[p] + this.length[p]), k);
         this.start[p] = k;
@@ -260,23 +267,62 @@ export class LinkGraph {
   }
 }
 
-/** Strings numbered in the order first seen, looked up both ways. */
+/**
+ * Strings numbered in the order first seen, looked up both ways: those of the persisted graph in
+ * packed arrays (taken as they are at start), later ones in a map.
+ */
 class Interner {
-  readonly ids = new Map<string, number>();
+  private readonly added = new Map<string, number>();
+  private readonly addedList: string[] = [];
 
-  constructor(readonly list: string[] = []) {
-    list.forEach((s, id) => this.ids.set(s, id));
+  constructor(private readonly base = PackedStrings.empty, private readonly slots = HashSlots.empty) {}
+
+  get size(): number {
+    return this.base.size + this.addedList.length;
+  }
+
+  get(s: string): number | undefined {
+    const id = this.slots.find(hashString(s), (k) => this.base.equals(k, s));
+    return id >= 0 ? id : this.added.get(s);
+  }
+
+  at(id: number): string {
+    return id < this.base.size ? this.base.at(id) : this.addedList[id - this.base.size];
   }
 
   idOf(s: string): number {
-    let id = this.ids.get(s);
+    let id = this.get(s);
     if (id === undefined) {
-      id = this.list.length;
-      this.list.push(s);
-      this.ids.set(s, id);
+      id = this.size;
+      this.addedList.push(s);
+      this.added.set(s, id);
     }
     return id;
   }
+
+  /** All the strings, packed, with their hash slots. */
+  packed(): { strings: PackedStrings; slots: HashSlots } {
+    if (this.addedList.length === 0) return { strings: this.base, slots: this.slots };
+    return withSlots(PackedStrings.of(Array.from({ length: this.size }, (_, id) => this.at(id))));
+  }
+}
+
+function withSlots(strings: PackedStrings): { strings: PackedStrings; slots: HashSlots } {
+  return { strings, slots: HashSlots.build(strings.size, (i) => strings.hash(i)) };
+}
+
+/** Pages by the title they link: `sources[offsets[t]..offsets[t + 1])` link title t. */
+interface ReverseIndex { offsets: Uint32Array; sources: Uint32Array }
+
+/** The reverse index of (title, page) pairs: a counting sort by title, two passes over the pairs. */
+function invert(titles: number, eachLink: (visit: (title: number, page: number) => void) => void): ReverseIndex {
+  const offsets = new Uint32Array(titles + 1);
+  eachLink((id) => offsets[id + 1]++);
+  for (let id = 0; id < titles; id++) offsets[id + 1] += offsets[id];
+  const fill = offsets.slice(0, titles);
+  const sources = new Uint32Array(offsets[titles]);
+  eachLink((id, page) => { sources[fill[id]++] = page; });
+  return { offsets, sources };
 }
 
 /** A typed array twice as long (or long enough for `index`), with the old values. */

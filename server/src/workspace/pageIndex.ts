@@ -91,6 +91,12 @@ export class PageIndex {
 
   private live = (i: number) => this.removed[i] === 0;
 
+  has(path: string): boolean {
+    if (this.byPath.has(path)) return true;
+    const i = this.base.withPath(path);
+    return i >= 0 && this.live(i);
+  }
+
   byFile(path: string): PageEntry | undefined {
     const added = this.byPath.get(path);
     if (added) return added;
@@ -152,6 +158,12 @@ export class PageIndex {
   *entries(): IterableIterator<PageEntry> {
     for (let i = 0; i < this.base.size; i++) if (this.live(i)) yield this.base.entry(i);
     yield* this.byPath.values();
+  }
+
+  /** The files of every page (not redirects), without making an entry for each. */
+  *pagePaths(): IterableIterator<string> {
+    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.path(i);
+    for (const e of this.byPath.values()) if (e.folder === 'Page') yield e.path;
   }
 
   *pages(): IterableIterator<PageEntry> {

@@ -16,12 +16,13 @@ const PAUSE_POLL_MS = 50;
 
 /**
  * Runs `script` on `workers` threads (each gets `data` as workerData), sends it `items` in batches
- * of `batchSize` and hands each batch's results to `onBatch`, in the order they arrive. While
- * `isPaused` says so, no new batch goes out (the cores are left to what the user is doing).
+ * of `batchSize` (each item turned into what is sent by `prepare`, as its batch goes out) and hands
+ * each batch's results to `onBatch`, in the order they arrive. While `isPaused` says so, no new
+ * batch goes out (the cores are left to what the user is doing).
  */
-export async function runInWorkers<T, R>(
+export async function runInWorkers<T, R, M = T>(
   script: string, data: unknown, items: readonly T[],
-  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean },
+  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M },
   onBatch: (batch: number, results: R[]) => void,
 ): Promise<void> {
   let next = 0;
@@ -36,7 +37,8 @@ export async function runInWorkers<T, R>(
         setTimeout(send, PAUSE_POLL_MS);
         return;
       }
-      const message: BatchMessage<T> = { batch: next, items: items.slice(next * options.batchSize, (next + 1) * options.batchSize) };
+      const batch = items.slice(next * options.batchSize, (next + 1) * options.batchSize);
+      const message: BatchMessage<M> = { batch: next, items: options.prepare ? batch.map(options.prepare) : (batch as unknown as M[]) };
       next++;
       worker.postMessage(message);
     };

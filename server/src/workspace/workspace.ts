@@ -3,10 +3,11 @@
 import * as path from 'node:path';
 import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
 import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
-import { loadIndex, saveIndex, type IndexKey } from './indexStore';
+import { loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { pacer } from './pacing';
+import { EntryTable } from './entryTable';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
 import { foldersUnchanged, pageTitle, scanCorpus, type ScanResult } from './scan';
@@ -59,7 +60,7 @@ export class Workspace {
   links = new LinkGraph();
   private readonly editedPages = new Set<string>();
   /** The scan the titles came from (listed, or persisted): its folder stamps tell a later start whether titles changed. */
-  lastScan: ScanResult | undefined;
+  lastScan: IndexedScan | undefined;
 
   constructor(
     private readonly fs: FileSystem,
@@ -75,7 +76,7 @@ export class Workspace {
     this.roots = new WorkspaceRoots(rootFolders, this.fs);
     const result = await scanCorpus(this.fs, this.roots, this.options.pageFolders);
     for (const p of result.problems) this.log(p);
-    await this.adopt(result);
+    this.adopt({ pageFolders: result.pageFolders, folders: result.folders, table: EntryTable.of(result.entries) });
     this.log(`indexed ${this.index.size} pages in ${result.pageFolders.length} page folder(s)`);
     return result;
   }
@@ -96,10 +97,10 @@ export class Workspace {
     else if (loaded) {
       if (loaded.graph) {
         this.links = LinkGraph.fromData(loaded.graph);
-        this.links.progress = { done: 0, total: loaded.graph.files.length, complete: true };
+        this.links.progress = { done: 0, total: loaded.graph.files.size, complete: true };
       }
       if (await foldersUnchanged(this.fs, loaded.scan.folders)) {
-        await this.adopt(loaded.scan);
+        this.adopt(loaded.scan);
         this.log(`indexed ${this.index.size} pages in ${loaded.scan.pageFolders.length} page folder(s) from the persisted index`);
         return 'persisted';
       }
@@ -112,15 +113,15 @@ export class Workspace {
   /** Writes the titles and the link graph to `indexFile` (atomically). */
   async persist(indexFile: string): Promise<void> {
     if (!this.lastScan) return;
-    const scan: ScanResult = { ...this.lastScan, entries: [...this.index.entries()], problems: [] };
+    const scan: IndexedScan = { ...this.lastScan, table: this.index.table() };
     await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph: this.links.progress.complete ? this.links.toData() : undefined });
   }
 
-  /** Takes over the result of a scan made elsewhere (by the CLI's main thread, for its workers). */
-  adopt(result: ScanResult): void {
-    this.lastScan = result;
-    this.pageFolders = result.pageFolders;
-    this.index.load(result.entries);
+  /** Takes over the titles of a scan (this one's, the persisted one's, or the CLI main thread's for its workers). */
+  adopt(scan: IndexedScan): void {
+    this.lastScan = scan;
+    this.pageFolders = scan.pageFolders;
+    this.index.load(scan.table);
   }
 
   /** The page folder a file lies in, and whether it is a `Redirect` folder. */
@@ -393,10 +394,20 @@ export class Workspace {
   async scanContents(
     isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
-    const pages = [...this.index.pages()].map((p) => p.path);
+    // Paced: at a million pages these loops would hold the thread for seconds (the first requests come now).
+    const pause = pacer();
+    const pages: string[] = [];
+    for (const file of this.index.pagePaths()) {
+      const due = pause();
+      if (due) await due;
+      pages.push(file);
+    }
     // Pages the persisted graph knows that are gone now.
-    const current = new Set(pages);
-    for (const file of this.links.recordedFiles()) if (!current.has(file)) this.links.forget(file);
+    for (const file of this.links.recordedFiles()) {
+      const due = pause();
+      if (due) await due;
+      if (!this.index.has(file)) this.links.forget(file);
+    }
     const progress = this.links.progress;
     progress.done = 0;
     progress.total = pages.length;
@@ -412,29 +423,29 @@ export class Workspace {
   private async readIntoGraph(
     files: readonly string[], isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
-    const items = files.map((file): [string, PageStamp | undefined] => [file, this.links.stampOf(file)]);
+    const withStamp = (file: string): [string, PageStamp | undefined] => [file, this.links.stampOf(file)];
     const take = (file: string, links: PageLinks) => {
       // A page recorded from the editor is newer than its file; a page deleted meanwhile is gone.
-      if (links === 'unchanged' || this.editedPages.has(file) || !this.index.byFile(file)) return;
+      if (links === 'unchanged' || this.editedPages.has(file) || !this.index.has(file)) return;
       if (links) this.links.record(file, links.titles, links.stamp);
       else this.links.forget(file);
     };
     let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<[string, PageStamp | undefined], PageLinks>(workerScript, data, items, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused }, (batch, results) => {
+      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (batch, results) => {
         results.forEach((links, i) => take(files[batch * SCAN_BATCH + i], links));
         onProgress((done += results.length));
       });
       return;
     }
     const pause = pacer();
-    for (const [file, known] of items) {
+    for (const file of files) {
       // Let requests in between pages: reads are synchronous underneath.
       await pause();
       if (isCancelled()) return;
-      if (!this.editedPages.has(file)) take(file, await this.readLinks(file, known));
-      if (++done % 200 === 0 || done === items.length) onProgress(done);
+      if (!this.editedPages.has(file)) take(file, await this.readLinks(file, this.links.stampOf(file)));
+      if (++done % 200 === 0 || done === files.length) onProgress(done);
     }
   }
 
