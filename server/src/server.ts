@@ -135,12 +135,6 @@ function setStatus(next: Partial<IndexStatus>, now = false) {
   void connection.sendNotification(STATUS_NOTIFICATION, status);
 }
 
-function pageCount(): number {
-  let pages = 0;
-  for (const _ of workspace.index.pages()) pages++;
-  return pages;
-}
-
 function persistSoon() {
   clearTimeout(persistTimer);
   persistTimer = setTimeout(() => void persistIndex(), PERSIST_DELAY_MS);
@@ -179,7 +173,7 @@ async function indexWorkspace() {
   setStatus({ phase: 'listing', pages: 0, percent: undefined, problems: undefined, fromCache: false }, true);
   const from = await workspace.open(indexFileFor(rootFolders, storagePath));
   indexed = true;
-  setStatus({ phase: 'reading', pages: pageCount(), percent: 0, fromCache: from === 'persisted' }, true);
+  setStatus({ phase: 'reading', pages: workspace.index.pageCount(), percent: 0, fromCache: from === 'persisted' }, true);
   const scan = (contentScan = { cancelled: false });
   const current = workspace;
   void (async () => {

@@ -4,6 +4,7 @@
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
 import { HashSlots, PackedStrings, allInRange, hashString } from './packed';
+import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan } from './variants';
 
@@ -35,6 +36,11 @@ export class EntryTable {
   constructor(readonly parts: EntryTableParts) {}
 
   static of(entries: readonly PageEntry[]): EntryTable {
+    return finish(EntryTable.building(entries));
+  }
+
+  /** `of` in steps (see `finishPaced`): at a million pages it takes a second or two. */
+  static *building(entries: readonly PageEntry[]): Steps<EntryTable> {
     const dirIds = new Map<string, number>();
     const dirs: string[] = [];
     const dirOf = new Uint32Array(entries.length);
@@ -42,7 +48,9 @@ export class EntryTable {
     const targets: string[] = [];
     const targetOf = new Int32Array(entries.length).fill(-1);
     const redirect = new Uint8Array(entries.length);
-    entries.forEach((e, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      if (i % 65_536 === 65_535) yield;
+      const e = entries[i];
       const cut = e.path.lastIndexOf(path.sep);
       const dir = e.path.slice(0, cut);
       let d = dirIds.get(dir);
@@ -51,14 +59,14 @@ export class EntryTable {
       names[i] = e.path.slice(cut + 1);
       if (e.folder === 'Redirect') redirect[i] = 1;
       if (e.redirectTo !== undefined) targetOf[i] = targets.push(e.redirectTo) - 1;
-    });
+    }
     const titles = PackedStrings.of(entries.map((e) => e.title));
     return new EntryTable({
       dirs, dirOf, names: PackedStrings.of(names), titles, redirect, targetOf, targets: PackedStrings.of(targets),
-      titleSlots: HashSlots.build(entries.length, (i) => titles.hash(i)),
-      pathSlots: HashSlots.build(entries.length, (i) => hashString(entries[i].path)),
-      variantSlots: HashSlots.build(entries.length, (i) => (!redirect[i] && hasHan(entries[i].title) ? hashString(fastVariantKey(entries[i].title)) : undefined)),
-      targetSlots: HashSlots.build(entries.length, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
+      titleSlots: yield* HashSlots.building(entries.length, (i) => titles.hash(i)),
+      pathSlots: yield* HashSlots.building(entries.length, (i) => hashString(entries[i].path)),
+      variantSlots: yield* HashSlots.building(entries.length, (i) => (!redirect[i] && hasHan(entries[i].title) ? hashString(fastVariantKey(entries[i].title)) : undefined)),
+      targetSlots: yield* HashSlots.building(entries.length, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
       sorted: new Uint32Array(0),
     });
   }

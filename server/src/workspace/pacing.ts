@@ -4,14 +4,44 @@
 /** How long a loop runs before it lets waiting requests in. */
 const SLICE_MS = 20;
 
-/** Returns a function that gives a pause (to `await`) once a slice of time has passed since the last, else undefined. */
-export function pacer(sliceMs = SLICE_MS): () => Promise<void> | undefined {
+/** How often a loop held back for the user looks again whether it may go on. */
+const HOLD_POLL_MS = 50;
+
+/**
+ * Returns a function that gives a pause (to `await`) once a slice of time has passed since the last,
+ * else undefined. While `isPaused` says so (the user is typing), the pause lasts until it no longer does.
+ */
+export function pacer(sliceMs = SLICE_MS, isPaused?: () => boolean): () => Promise<void> | undefined {
   let last = Date.now();
+  const resume = (resolve: () => void) => {
+    if (isPaused?.()) return void setTimeout(() => resume(resolve), HOLD_POLL_MS);
+    last = Date.now();
+    resolve();
+  };
   return () => {
     if (Date.now() - last < sliceMs) return undefined;
-    return new Promise((resolve) => setImmediate(() => {
-      last = Date.now();
-      resolve();
-    }));
+    return new Promise((resolve) => setImmediate(() => resume(resolve)));
   };
+}
+
+/**
+ * Work written as a generator that yields now and then: `finish` runs it through at once,
+ * `finishPaced` lets waiting requests in at its yields (a million-page table is built in slices).
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+export function finish<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+export async function finishPaced<T>(steps: Steps<T>, pause = pacer()): Promise<T> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    const due = pause();
+    if (due) await due;
+  }
 }

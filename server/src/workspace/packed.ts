@@ -2,6 +2,7 @@
 // string with offsets and one Uint32Array of hash slots are built in a fraction of the time a Map
 // takes, cost a fraction of its memory, and are written to and read from the persisted index as
 // they are (no rebuilding at start).
+import { finish, type Steps } from './pacing';
 
 /** FNV-1a over the UTF-16 code units of `s[from..to)`. */
 export function hashString(s: string, from = 0, to = s.length): number {
@@ -9,6 +10,9 @@ export function hashString(s: string, from = 0, to = s.length): number {
   for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
+
+/** Items handled between two yields of a building step. */
+const STEP = 16_384;
 
 /** Whether every value lies in [min, end): an indexed loop, fast enough for the 40M links of a persisted graph. */
 export function allInRange(values: ArrayLike<number>, min: number, end: number): boolean {
@@ -67,12 +71,18 @@ export class HashSlots {
 
   /** Slots for the items whose hash `hashOf` gives (items for which it gives undefined are left out). */
   static build(items: number, hashOf: (item: number) => number | undefined): HashSlots {
+    return finish(HashSlots.building(items, hashOf));
+  }
+
+  /** `build` in steps (see `finishPaced`). */
+  static *building(items: number, hashOf: (item: number) => number | undefined): Steps<HashSlots> {
     let size = 8;
     while (size < items * 2) size *= 2;
     // Shared memory: worker threads handed the slots use them without a copy.
     const slots = new Uint32Array(new SharedArrayBuffer(size * 4));
     const mask = size - 1;
     for (let item = 0; item < items; item++) {
+      if (item % STEP === STEP - 1) yield;
       const h = hashOf(item);
       if (h === undefined) continue;
       let at = h & mask;

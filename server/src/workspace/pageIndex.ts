@@ -36,6 +36,14 @@ export class PageIndex {
     return this.base.size - this.removedCount + this.byPath.size;
   }
 
+  /** How many pages (not redirects) there are, without making an entry for each. */
+  pageCount(): number {
+    let pages = 0;
+    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) pages++;
+    for (const e of this.byPath.values()) if (e.folder === 'Page') pages++;
+    return pages;
+  }
+
   /** Replaces everything with these entries (a scan's), as one table. */
   load(entries: readonly PageEntry[] | EntryTable): void {
     this.base = entries instanceof EntryTable ? entries : EntryTable.of(entries);

@@ -6,7 +6,7 @@ import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
 import { loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount } from './workerPool';
 import type { FileSystem } from './fileSystem';
-import { pacer } from './pacing';
+import { finishPaced, pacer } from './pacing';
 import { EntryTable } from './entryTable';
 import { PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
@@ -76,7 +76,7 @@ export class Workspace {
     this.roots = new WorkspaceRoots(rootFolders, this.fs);
     const result = await scanCorpus(this.fs, this.roots, this.options.pageFolders);
     for (const p of result.problems) this.log(p);
-    this.adopt({ pageFolders: result.pageFolders, folders: result.folders, table: EntryTable.of(result.entries) });
+    this.adopt({ pageFolders: result.pageFolders, folders: result.folders, table: await finishPaced(EntryTable.building(result.entries)) });
     this.log(`indexed ${this.index.size} pages in ${result.pageFolders.length} page folder(s)`);
     return result;
   }
@@ -394,8 +394,8 @@ export class Workspace {
   async scanContents(
     isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
-    // Paced: at a million pages these loops would hold the thread for seconds (the first requests come now).
-    const pause = pacer();
+    // Paced, and held while the user types: at a million pages these loops take a second or more.
+    const pause = pacer(undefined, isPaused);
     const pages: string[] = [];
     for (const file of this.index.pagePaths()) {
       const due = pause();
