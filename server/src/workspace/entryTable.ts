@@ -30,43 +30,68 @@ export interface EntryTableParts {
   sorted: Uint32Array;
 }
 
+/** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
+export class EntryColumns {
+  readonly dirs: string[] = [];
+  private readonly dirIds = new Map<string, number>();
+  readonly dirOf: number[] = [];
+  readonly names: string[] = [];
+  readonly titles: string[] = [];
+  readonly redirect: number[] = [];
+  /** Per entry, its index in `targets`, or -1. */
+  readonly targetOf: number[] = [];
+  readonly targets: string[] = [];
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  add(dir: string, name: string, title: string, folder: 'Page' | 'Redirect', redirectTo?: string): void {
+    let d = this.dirIds.get(dir);
+    if (d === undefined) this.dirIds.set(dir, (d = this.dirs.push(dir) - 1));
+    this.dirOf.push(d);
+    this.names.push(name);
+    this.titles.push(title);
+    this.redirect.push(folder === 'Redirect' ? 1 : 0);
+    this.targetOf.push(redirectTo === undefined ? -1 : this.targets.push(redirectTo) - 1);
+  }
+
+  static of(entries: readonly PageEntry[]): EntryColumns {
+    const columns = new EntryColumns();
+    for (const e of entries) {
+      const cut = e.path.lastIndexOf(path.sep);
+      columns.add(e.path.slice(0, cut), e.path.slice(cut + 1), e.title, e.folder, e.redirectTo);
+    }
+    return columns;
+  }
+}
+
 export class EntryTable {
   static readonly empty = EntryTable.of([]);
 
   constructor(readonly parts: EntryTableParts) {}
 
   static of(entries: readonly PageEntry[]): EntryTable {
-    return finish(EntryTable.building(entries));
+    return finish(EntryTable.building(EntryColumns.of(entries)));
   }
 
-  /** `of` in steps (see `finishPaced`): at a million pages it takes a second or two. */
-  static *building(entries: readonly PageEntry[]): Steps<EntryTable> {
-    const dirIds = new Map<string, number>();
-    const dirs: string[] = [];
-    const dirOf = new Uint32Array(entries.length);
-    const names: string[] = new Array(entries.length);
-    const targets: string[] = [];
-    const targetOf = new Int32Array(entries.length).fill(-1);
-    const redirect = new Uint8Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      if (i % 65_536 === 65_535) yield;
-      const e = entries[i];
-      const cut = e.path.lastIndexOf(path.sep);
-      const dir = e.path.slice(0, cut);
-      let d = dirIds.get(dir);
-      if (d === undefined) dirIds.set(dir, (d = dirs.push(dir) - 1));
-      dirOf[i] = d;
-      names[i] = e.path.slice(cut + 1);
-      if (e.folder === 'Redirect') redirect[i] = 1;
-      if (e.redirectTo !== undefined) targetOf[i] = targets.push(e.redirectTo) - 1;
-    }
-    const titles = PackedStrings.of(entries.map((e) => e.title));
+  /** The table of a scan's columns, in steps (see `finishPaced`): at a million pages it takes a second or two. */
+  static *building(columns: EntryColumns): Steps<EntryTable> {
+    const { dirs, redirect, targets } = columns;
+    const n = columns.size;
+    const titles = PackedStrings.of(columns.titles);
+    const names = PackedStrings.of(columns.names);
+    const dirOf = Uint32Array.from(columns.dirOf);
+    const targetOf = Int32Array.from(columns.targetOf);
+    yield;
+    // A file's hash as if of its whole path (FNV runs on), without making the path.
+    const dirHashes = dirs.map((d) => hashString(path.sep, 0, 1, hashString(d)));
     return new EntryTable({
-      dirs, dirOf, names: PackedStrings.of(names), titles, redirect, targetOf, targets: PackedStrings.of(targets),
-      titleSlots: yield* HashSlots.building(entries.length, (i) => titles.hash(i)),
-      pathSlots: yield* HashSlots.building(entries.length, (i) => hashString(entries[i].path)),
-      variantSlots: yield* HashSlots.building(entries.length, (i) => (!redirect[i] && hasHan(entries[i].title) ? hashString(fastVariantKey(entries[i].title)) : undefined)),
-      targetSlots: yield* HashSlots.building(entries.length, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
+      dirs, dirOf, names, titles, redirect: Uint8Array.from(redirect), targetOf, targets: PackedStrings.of(targets),
+      titleSlots: yield* HashSlots.building(n, (i) => titles.hash(i)),
+      pathSlots: yield* HashSlots.building(n, (i) => names.hash(i, dirHashes[dirOf[i]])),
+      variantSlots: yield* HashSlots.building(n, (i) => (!redirect[i] && hasHan(columns.titles[i]) ? hashString(fastVariantKey(columns.titles[i])) : undefined)),
+      targetSlots: yield* HashSlots.building(n, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
       sorted: new Uint32Array(0),
     });
   }

@@ -4,9 +4,9 @@
 // they are (no rebuilding at start).
 import { finish, type Steps } from './pacing';
 
-/** FNV-1a over the UTF-16 code units of `s[from..to)`. */
-export function hashString(s: string, from = 0, to = s.length): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over the UTF-16 code units of `s[from..to)`, going on from `seed` (the hash of what comes before). */
+export function hashString(s: string, from = 0, to = s.length, seed = 0x811c9dc5): number {
+  let h = seed;
   for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
@@ -48,8 +48,8 @@ export class PackedStrings {
     return this.offsets[i + 1] - from === s.length && this.text.startsWith(s, from);
   }
 
-  hash(i: number): number {
-    return hashString(this.text, this.offsets[i], this.offsets[i + 1]);
+  hash(i: number, seed?: number): number {
+    return hashString(this.text, this.offsets[i], this.offsets[i + 1], seed);
   }
 
   /** Why these arrays cannot be a PackedStrings (from a persisted index), if they cannot. */

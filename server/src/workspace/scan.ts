@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { FileSystem } from './fileSystem';
 import { pacer } from './pacing';
-import type { PageEntry } from './pageIndex';
+import { EntryColumns } from './entryTable';
 import type { WorkspaceRoots } from './roots';
 import { titleFromPagePath } from '../parse';
 
@@ -15,7 +15,7 @@ export interface FolderStamp { path: string; mtimeMs: number }
 
 export interface ScanResult {
   pageFolders: string[];
-  entries: PageEntry[];
+  entries: EntryColumns;
   problems: string[];
   /** Every folder listed, so that a persisted scan can be checked without listing them again. */
   folders: FolderStamp[];
@@ -37,7 +37,7 @@ export function globToRegExp(glob: string): RegExp {
 
 export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: readonly string[]): Promise<ScanResult> {
   const patterns = globs.map(globToRegExp);
-  const result: ScanResult = { pageFolders: [], entries: [], problems: [], folders: [] };
+  const result: ScanResult = { pageFolders: [], entries: new EntryColumns(), problems: [], folders: [] };
   for (const root of roots.folders) {
     const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
     while (queue.length) {
@@ -80,21 +80,20 @@ async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string,
   for (const e of await listDirectory(fs, dir, result)) {
     const due = pause();
     if (due) await due;
-    const full = `${dir}${path.sep}${e.name}`;
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
     if (e.isDirectory && !e.isSymbolicLink) {
-      if (e.name.toLowerCase().endsWith('.md')) result.problems.push(`skipped ${full}: a folder named like a page`);
+      if (e.name.toLowerCase().endsWith('.md')) result.problems.push(`skipped ${dir}${path.sep}${e.name}: a folder named like a page`);
       await collectPages(fs, roots, base, `${relDir}${e.name}/`, folder, result);
       continue;
     }
     if (!e.name.toLowerCase().endsWith('.md') || !(e.isFile || e.isSymbolicLink)) continue;
-    const entry: PageEntry = { title: titleFromPagePath(relDir + e.name), path: full, folder };
+    let redirectTo: string | undefined;
     if (e.isSymbolicLink) {
-      const link = await fs.readLink(full);
+      const link = await fs.readLink(`${dir}${path.sep}${e.name}`);
       const target = link === undefined ? undefined : path.resolve(dir, link);
-      if (target && roots.containsLexically(target)) entry.redirectTo = target;
+      if (target && roots.containsLexically(target)) redirectTo = target;
     }
-    result.entries.push(entry);
+    result.entries.add(dir, e.name, titleFromPagePath(relDir + e.name), folder, redirectTo);
   }
 }
 
