@@ -60,13 +60,21 @@ function answers(ws: Workspace) {
 test('a restart answers from the persisted index without reading any page', async () => {
   const first = await openWorkspace();
   assert.equal(first.from, 'scanned');
+  const before = answers(first.ws);
   await first.ws.persist(indexFile);
+  // Persisting packs the graph in place: the same answers, and pages recorded after it count.
+  assert.deepEqual(answers(first.ws), before);
   const fs = countingFs();
   const second = await openWorkspace(fs);
   assert.equal(second.from, 'persisted');
   assert.deepEqual(fs.reads.filter((p) => p !== indexFile), []);
   assert.deepEqual(answers(second.ws), answers(first.ws));
   assert.deepEqual(answers(second.ws).cLinkedBy, [join(root, 'Page', 'A.md'), join(root, 'Page', 'B.md')]);
+  for (const ws of [first.ws, second.ws]) {
+    ws.links.record(join(root, 'Page', 'D.md'), ['C', 'New']);
+    assert.deepEqual(ws.links.sourcesOf(['C']).sort(), ['A.md', 'B.md', 'D.md'].map((n) => join(root, 'Page', n)));
+    assert.equal(ws.links.count('New'), 1);
+  }
 });
 
 test('pages changed since are re-read, and only they; added pages make the titles listed again', async () => {
