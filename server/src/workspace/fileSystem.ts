@@ -1,7 +1,8 @@
 // All file I/O of the server goes through this interface, so that the workspace layer can be
 // tested on a fake and so that containment in the workspace folders is checked in one place.
-import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
+import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, read, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
+import { promisify } from 'node:util';
 
 export interface DirEntry {
   name: string;
@@ -43,6 +44,9 @@ export interface FileSystem {
 }
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+const READ_AT_ONCE_BELOW = 4 << 20;
+const READ_CHUNK = 64 << 20;
+const readChunk = promisify(read);
 
 /**
  * The real file system. Reads are synchronous behind the async interface: for the many small
@@ -70,7 +74,11 @@ export const nodeFileSystem: FileSystem = {
       const bytes = Buffer.allocUnsafe(length);
       let read = 0;
       while (read < length) {
-        const n = readSync(fd, bytes, read, length - read, read);
+        // A large file (the persisted index) is read in chunks through the thread pool, so that
+        // requests are answered meanwhile; a page is read at once.
+        const n = length > READ_AT_ONCE_BELOW
+          ? (await readChunk(fd, bytes, read, Math.min(READ_CHUNK, length - read), read)).bytesRead
+          : readSync(fd, bytes, read, length - read, read);
         if (n === 0) break;
         read += n;
       }

@@ -27,6 +27,9 @@ export type Resolution =
  */
 export type ReadResult = { text: string; complete: boolean; stamp: PageStamp } | { error: string };
 
+/** How long the content scan's preparation runs before it lets requests in. */
+const SCAN_PREP_SLICE_MS = 5;
+
 /** A page's links as the content scan reads them: 'unchanged' when its file still has the stamp given. */
 export type PageLinks = { titles: string[]; stamp: PageStamp } | 'unchanged' | undefined;
 
@@ -401,8 +404,9 @@ export class Workspace {
   async scanContents(
     isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
-    // Paced, and held while the user types: at a million pages these loops take a second or more.
-    const pause = pacer(undefined, isPaused);
+    // Paced in short slices (requests keep coming meanwhile), and held while the user types: at a
+    // million pages these loops take a second or more.
+    const pause = pacer(SCAN_PREP_SLICE_MS, isPaused);
     const pages: string[] = [];
     for (const file of this.index.pagePaths()) {
       const due = pause();
