@@ -76,16 +76,26 @@ export class HashSlots {
 
   /** `build` in steps (see `finishPaced`). */
   static *building(items: number, hashOf: (item: number) => number | undefined): Steps<HashSlots> {
-    let size = 8;
-    while (size < items * 2) size *= 2;
-    // Shared memory: worker threads handed the slots use them without a copy.
-    const slots = new Uint32Array(new SharedArrayBuffer(size * 4));
-    const mask = size - 1;
+    // Hashes first, so that the table is sized for the items that have one (redirects are few).
+    const hashes = new Uint32Array(items);
+    const hashed = new Uint8Array(items);
+    let count = 0;
     for (let item = 0; item < items; item++) {
       if (item % STEP === STEP - 1) yield;
       const h = hashOf(item);
       if (h === undefined) continue;
-      let at = h & mask;
+      hashes[item] = h;
+      hashed[item] = 1;
+      count++;
+    }
+    let size = 8;
+    while (size < count * 2) size *= 2;
+    // Shared memory: worker threads handed the slots use them without a copy.
+    const slots = new Uint32Array(new SharedArrayBuffer(size * 4));
+    const mask = size - 1;
+    for (let item = 0; item < items; item++) {
+      if (!hashed[item]) continue;
+      let at = hashes[item] & mask;
       while (slots[at] !== 0) at = (at + 1) & mask;
       slots[at] = item + 1;
     }
@@ -116,7 +126,6 @@ export class HashSlots {
   /** Why these slots cannot index `items` items (from a persisted index), if they cannot. */
   static problem(slots: Uint32Array, items: number): string | undefined {
     if (slots.length !== 0 && (slots.length & (slots.length - 1)) !== 0) return 'hash slots not a power of two';
-    if (slots.length !== 0 && slots.length < items) return 'hash slots too few';
     if (!allInRange(slots, 0, items + 1)) return 'hash slot out of range';
     // A full table would make a lookup of a missing key loop for ever.
     if (slots.length !== 0 && !slots.includes(0)) return 'hash slots full';
