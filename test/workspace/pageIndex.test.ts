@@ -46,6 +46,9 @@ function check(index: PageIndex, model: PageEntry[]) {
   for (const target of new Set(model.map((e) => e.redirectTo).filter((t) => t !== undefined))) {
     assert.deepEqual(index.redirectsTo(target).map((e) => e.path).sort(), model.filter((e) => e.redirectTo === target).map((e) => e.path).sort());
   }
+  const list = index.pageList();
+  assert.deepEqual(list.slice(0, list.length).sort(), pages.map((e) => e.path).sort());
+  assert.deepEqual(Array.from({ length: list.length }, (_, i) => list.at(i)), list.slice(0, list.length + 1));
   const sorted = [...new Set(pages.map((e) => e.title))].sort();
   assert.deepEqual([...index.sortedTitles()], sorted);
   for (const prefix of ['A', '中', 'T', 'Z']) assert.deepEqual(index.titlesWithPrefix(prefix, 2), sorted.filter((t) => t.startsWith(prefix)).slice(0, 2));

@@ -168,6 +168,13 @@ export class PageIndex {
     yield* this.byPath.values();
   }
 
+  /** The files of every page (not redirects) as they are now, made into paths only when asked. */
+  pageList(): PageList {
+    const ids: number[] = [];
+    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) ids.push(i);
+    return new PageList(this.base, Uint32Array.from(ids), [...this.byPath.values()].filter((e) => e.folder === 'Page').map((e) => e.path));
+  }
+
   /** The files of every page (not redirects), without making an entry for each. */
   *pagePaths(): IterableIterator<string> {
     for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.path(i);
@@ -177,6 +184,26 @@ export class PageIndex {
   *pages(): IterableIterator<PageEntry> {
     for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.entry(i);
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
+  }
+}
+
+/** Page files by position: base table entries, then added pages (a million paths made at once would be 100 MB). */
+export class PageList {
+  constructor(private readonly table: EntryTable, private readonly ids: Uint32Array, private readonly added: readonly string[]) {}
+
+  get length(): number {
+    return this.ids.length + this.added.length;
+  }
+
+  at(i: number): string | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    return i < this.ids.length ? this.table.path(this.ids[i]) : this.added[i - this.ids.length];
+  }
+
+  slice(start: number, end: number): string[] {
+    const out: string[] = [];
+    for (let i = start; i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+    return out;
   }
 }
 

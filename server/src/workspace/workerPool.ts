@@ -6,6 +6,13 @@ import { Worker, parentPort } from 'node:worker_threads';
 interface BatchMessage<T> { batch: number; items: T[] }
 interface ResultMessage<R> { batch: number; results: R[] }
 
+/** What `runInWorkers` takes its items from: an array, or a list that makes its items when asked. */
+export interface ItemList<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+  slice(start: number, end: number): T[];
+}
+
 /** How many workers to start for `items` on this machine. */
 export function workerCount(limit: number): number {
   return Math.max(1, Math.min(limit, os.availableParallelism()));
@@ -21,11 +28,13 @@ const PAUSE_POLL_MS = 50;
  * batch goes out (the cores are left to what the user is doing).
  */
 export async function runInWorkers<T, R, M = T>(
-  script: string, data: unknown, items: readonly T[],
+  script: string, data: unknown, items: ItemList<T>,
   options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M },
-  onBatch: (batch: number, results: R[]) => void,
+  onBatch: (batch: number, results: R[], items: T[]) => void,
 ): Promise<void> {
   let next = 0;
+  /** The items of each batch out at a worker (a list may make them anew on each slice). */
+  const sent = new Map<number, T[]>();
   await Promise.all(Array.from({ length: options.workers }, () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(script, { workerData: data });
     const send = () => {
@@ -38,12 +47,15 @@ export async function runInWorkers<T, R, M = T>(
         return;
       }
       const batch = items.slice(next * options.batchSize, (next + 1) * options.batchSize);
+      sent.set(next, batch);
       const message: BatchMessage<M> = { batch: next, items: options.prepare ? batch.map(options.prepare) : (batch as unknown as M[]) };
       next++;
       worker.postMessage(message);
     };
     worker.on('message', ({ batch, results }: ResultMessage<R>) => {
-      onBatch(batch, results);
+      const batchItems = sent.get(batch)!;
+      sent.delete(batch);
+      onBatch(batch, results, batchItems);
       send();
     });
     worker.on('error', reject);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
 import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
 import { loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
-import { runInWorkers, workerCount } from './workerPool';
+import { runInWorkers, workerCount, type ItemList } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { finishPaced, pacer } from './pacing';
 import { EntryTable } from './entryTable';
@@ -404,15 +404,10 @@ export class Workspace {
   async scanContents(
     isCancelled: () => boolean, onProgress: (done: number, total: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
+    const pages = this.index.pageList();
     // Paced in short slices (requests keep coming meanwhile), and held while the user types: at a
-    // million pages these loops take a second or more.
+    // million pages this loop takes a second or more.
     const pause = pacer(SCAN_PREP_SLICE_MS, isPaused);
-    const pages: string[] = [];
-    for (const file of this.index.pagePaths()) {
-      const due = pause();
-      if (due) await due;
-      pages.push(file);
-    }
     // Pages the persisted graph knows that are gone now.
     for (const file of this.links.recordedFiles()) {
       const due = pause();
@@ -432,7 +427,7 @@ export class Workspace {
 
   /** Reads pages' links into the graph (those whose stamp the graph holds only if their file changed). */
   private async readIntoGraph(
-    files: readonly string[], isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string, isPaused?: () => boolean,
+    files: ItemList<string>, isCancelled: () => boolean, onProgress: (done: number) => void, workerScript?: string, isPaused?: () => boolean,
   ): Promise<void> {
     const withStamp = (file: string): [string, PageStamp | undefined] => [file, this.links.stampOf(file)];
     const take = (file: string, links: PageLinks) => {
@@ -444,14 +439,15 @@ export class Workspace {
     let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (batch, results) => {
-        results.forEach((links, i) => take(files[batch * SCAN_BATCH + i], links));
+      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (_, results, batchFiles) => {
+        results.forEach((links, i) => take(batchFiles[i], links));
         onProgress((done += results.length));
       });
       return;
     }
     const pause = pacer();
-    for (const file of files) {
+    for (let i = 0; i < files.length; i++) {
+      const file = files.at(i)!;
       // Let requests in between pages: reads are synchronous underneath.
       await pause();
       if (isCancelled()) return;
