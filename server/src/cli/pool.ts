@@ -88,7 +88,7 @@ export function runWorkerIfWorker(): boolean {
   const input = workerData as WorkerInput;
   const workspace = new Workspace(nodeFileSystem, () => undefined, input.roots, input.workspaceOptions);
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
-  // The table crossed the thread boundary as plain data (its typed arrays shared, not copied).
+  // The table crossed the thread boundary as plain data (its hash slots shared, the rest copied).
   workspace.adopt({ ...input.scan, table: EntryTable.fromClone(input.scan.table) });
   serveBatches((file: string) => checkFile(workspace, file, options));
   return true;
