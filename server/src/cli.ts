@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     const workspace = new Workspace(nodeFileSystem, (m) => process.stderr.write(`wikimd: ${m}\n`), [root], workspaceOptions(settings));
     const indexFile = options.cache === undefined ? undefined : indexFileFor([root], path.resolve(options.cache));
     await workspace.open(indexFile);
-    const files = [...workspace.index.pagePaths()].sort();
+    const files = [...workspace.index.pageList()].sort();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
     const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;

@@ -59,7 +59,7 @@ test('page index: lookups agree with a plain list of the live entries after any 
     const index = new PageIndex();
     let model: PageEntry[] = [];
     for (const op of ops) {
-      if (op.kind === 'load') index.load(op.entries.filter((e, i) => !op.entries.slice(i + 1).some((later) => later.path === e.path)));
+      if (op.kind === 'load') index.load(EntryTable.of(dedupeByPath(op.entries)));
       else if (op.kind === 'add') index.add(op.entry);
       else index.remove(op.entry.path);
       model = apply(model, op);

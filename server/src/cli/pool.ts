@@ -68,7 +68,7 @@ export async function countProblems(
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
 ): Promise<{ byFile: Map<string, number>; problems: number } | undefined> {
   if (!workspace.lastScan) return undefined;
-  const files = [...workspace.index.pagePaths()];
+  const files = [...workspace.index.pageList()];
   const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
   let done = 0;
   let problems = 0;

@@ -20,7 +20,7 @@ export async function fixAllInWorkspace(
 ): Promise<FixAllResult> {
   const annotation = `wiki-markdown.${code}`;
   const documentChanges: TextDocumentEdit[] = [];
-  const files = [...workspace.index.pagePaths()].sort();
+  const files = [...workspace.index.pageList()].sort();
   let edits = 0;
   let done = 0;
   for (const file of files) {

@@ -150,7 +150,8 @@ export class LinkGraph {
     offsets[pages.length] = n;
     const titles = this.titles.packed();
     const files = pages.length === this.files.size ? this.files.packed() : withSlots(PackedStrings.of(pages.map((p) => this.files.at(p))));
-    const reverse = invert(titles.strings.size, (visit) => {
+    // The live reverse index numbers pages as the data does when no page was dropped.
+    const reverse = this.reverse && this.changed.size === 0 && pages.length === this.files.size ? this.reverse : invert(titles.strings.size, (visit) => {
       for (let p = 0; p < pages.length; p++) for (let k = offsets[p]; k < offsets[p + 1]; k++) visit(targets[k], p);
     });
     return {
@@ -282,7 +283,8 @@ class Interner {
   }
 
   get(s: string): number | undefined {
-    const id = this.slots.find(hashString(s), (k) => this.base.equals(k, s));
+    // Without a persisted base (a first scan) no hash is needed: this runs for every link read.
+    const id = this.base.size === 0 ? -1 : this.slots.find(hashString(s), (k) => this.base.equals(k, s));
     return id >= 0 ? id : this.added.get(s);
   }
 

@@ -38,15 +38,12 @@ export class PageIndex {
 
   /** How many pages (not redirects) there are, without making an entry for each. */
   pageCount(): number {
-    let pages = 0;
-    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) pages++;
-    for (const e of this.byPath.values()) if (e.folder === 'Page') pages++;
-    return pages;
+    return this.pageList().length;
   }
 
-  /** Replaces everything with these entries (a scan's), as one table. */
-  load(entries: readonly PageEntry[] | EntryTable): void {
-    this.base = entries instanceof EntryTable ? entries : EntryTable.of(entries);
+  /** Replaces everything with a scan's table. */
+  load(table: EntryTable): void {
+    this.base = table;
     this.removed = new Uint8Array(this.base.size);
     this.removedCount = 0;
     for (const e of [...this.byPath.keys()]) this.remove(e);
@@ -170,19 +167,19 @@ export class PageIndex {
 
   /** The files of every page (not redirects) as they are now, made into paths only when asked. */
   pageList(): PageList {
-    const ids: number[] = [];
-    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) ids.push(i);
-    return new PageList(this.base, Uint32Array.from(ids), [...this.byPath.values()].filter((e) => e.folder === 'Page').map((e) => e.path));
-  }
-
-  /** The files of every page (not redirects), without making an entry for each. */
-  *pagePaths(): IterableIterator<string> {
-    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.path(i);
-    for (const e of this.byPath.values()) if (e.folder === 'Page') yield e.path;
+    return new PageList(this.base, Uint32Array.from(this.liveBasePages()), [...this.addedPages()].map((e) => e.path));
   }
 
   *pages(): IterableIterator<PageEntry> {
-    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield this.base.entry(i);
+    for (const i of this.liveBasePages()) yield this.base.entry(i);
+    yield* this.addedPages();
+  }
+
+  private *liveBasePages(): IterableIterator<number> {
+    for (let i = 0; i < this.base.size; i++) if (this.live(i) && !this.base.isRedirect(i)) yield i;
+  }
+
+  private *addedPages(): IterableIterator<PageEntry> {
     for (const e of this.byPath.values()) if (e.folder === 'Page') yield e;
   }
 }
@@ -198,6 +195,10 @@ export class PageList {
   at(i: number): string | undefined {
     if (i < 0 || i >= this.length) return undefined;
     return i < this.ids.length ? this.table.path(this.ids[i]) : this.added[i - this.ids.length];
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.slice(0, this.length)[Symbol.iterator]();
   }
 
   slice(start: number, end: number): string[] {
