@@ -74,6 +74,26 @@ test('piped labels: the page tells where the label ends, by the texts it gives o
   assert.deepEqual(pageTrails(links.join('，')), ['根据', '将基伍租给', '实际控制', '认为争议地区面积为', '实际控制', '上登載', '上進行對談', '?獨立性和']);
 });
 
+test('the redirects to a page are names of it: the label ends after one (`ISO` → 國際標準化組織)', async () => {
+  const fs = new MemoryFileSystem({ '/w/Page/國際標準化組織.md': '**國際標準化組織**', '/w/Page/捷克.md': '**捷克**' });
+  fs.symlink('/w/Redirect/ISO.md', '../Page/國際標準化組織.md');
+  fs.symlink('/w/Redirect/捷克共和國.md', '../Page/捷克.md');
+  const workspace = new Workspace(fs, () => undefined, ['/w']);
+  await workspace.scan();
+  const trails = (source: string) => {
+    const page = pageOf(source);
+    const contexts = pageTrailContexts(page, workspace);
+    return page.parsed.links.map((link, i) => {
+      const resolution = workspace.resolve(link, page.file);
+      const trail = findLinkTrail(source, link, resolution.state === 'exists' ? resolution.page.title : undefined, contexts(i));
+      return trail && `${trail.sure ? '' : '?'}${trail.text}`;
+    });
+  };
+  assert.deepEqual(trails('[ISO亦於](../Page/國際標準化組織.md "wikilink")，[ISO](https://zh.wikipedia.org/wiki/國際標準化組織 "wikilink")'), ['亦於', undefined]);
+  assert.deepEqual(trails('[捷克共和國及](../Page/捷克.md "wikilink")，[捷克的](../Page/捷克.md "wikilink")'), ['及', '的'], 'the longest name ends the label');
+  assert.deepEqual(trails('[ISO亦於](../Page/ISO組織.md "wikilink")'), ['?亦於'], 'a missing page has no redirects: only a guess from the shared letters');
+});
+
 test('a guess offers the other places the label may end; a known trail none', () => {
   const source = '[平臺獨立性和](https://zh.wikipedia.org/wiki/跨平臺 "wikilink")';
   const [link] = parsePage(source).links;

@@ -35,6 +35,8 @@ export interface TrailContext {
   labels: readonly string[];
   /** Labels of any target on the page: one that extends a name of this target ends the label (`不丹` → `不丹政府`). */
   pageLabels: readonly string[];
+  /** The titles of the redirects to the page found: names of it too (`ISO` → 國際標準化組織). Asked only for a text that is not the title. */
+  redirectTitles?: () => readonly string[];
 }
 
 const NO_CONTEXT: TrailContext = { language: 'zh', labels: [], pageLabels: [] };
@@ -49,7 +51,7 @@ export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: st
   if (!mayHaveTrail(link) || textIsTitle(source, link)) return undefined;
   const text = linkText(source, link);
   if (text.value.length < 2) return undefined;
-  const names = targetNames(link.target!.title, resolvedTitle);
+  const names = targetNames(link.target!.title, resolvedTitle, context.redirectTitles?.());
   const known = knownLabelEnd(text.value, names, context);
   if (known === null) return undefined;
   const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
@@ -204,10 +206,10 @@ function sharedWordsEnd(text: string, names: readonly string[], language: WikiLa
   return end;
 }
 
-/** The title and the title without its `(disambiguator)`, of the page named and the page found. */
-function targetNames(title: string, resolvedTitle: string | undefined): string[] {
+/** The title and the title without its `(disambiguator)`, of the page named, the page found and the redirects to it. */
+function targetNames(title: string, resolvedTitle: string | undefined, redirectTitles: readonly string[] = []): string[] {
   const names: string[] = [];
-  for (const t of [title, resolvedTitle]) {
+  for (const t of [title, resolvedTitle, ...redirectTitles]) {
     if (!t) continue;
     const paren = t.charCodeAt(t.length - 1) === 0x29 /* ) */ ? /^(.+?) \([^)]*\)$/.exec(t) : null;
     for (const base of paren ? [t, paren[1]] : [t]) if (!names.includes(base)) names.push(base);
@@ -261,7 +263,7 @@ function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions
   const language = setting === 'auto' ? pageLanguage(page) : setting;
   const links = page.parsed.links;
   // Texts are read only for targets linked more than once.
-  const groups = new Map<string, { first: number; names: string[]; texts?: string[] }>();
+  const groups = new Map<string, { first: number; title: string; resolvedTitle?: string; texts?: string[] }>();
   const keys: (string | undefined)[] = [];
   for (let i = 0; i < links.length; i++) {
     const link = links[i];
@@ -272,7 +274,7 @@ function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions
     keys.push(key);
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { first: i, names: targetNames(link.target!.title, resolvedTitle) });
+      groups.set(key, { first: i, title: link.target!.title, resolvedTitle });
       continue;
     }
     group.texts ??= [linkText(source, links[group.first]).value];
@@ -281,8 +283,9 @@ function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions
   }
   const labels = new Map<string, string[]>();
   const pageLabels = new Set<string>();
-  for (const [key, { names, texts }] of groups) {
+  for (const [key, { title, resolvedTitle, texts }] of groups) {
     if (!texts || texts.length < 2) continue;
+    const names = targetNames(title, resolvedTitle, redirectTitles(workspace, key));
     // Texts that start with a name share the letters of their trails too (`雜誌上登載`, `雜誌上進行對談`): the name ends the label there.
     const found = sharedLabels(texts, language).filter((label) => !names.some((name) => matchName(label, name) > 0));
     if (found.length) labels.set(key, found);
@@ -291,8 +294,13 @@ function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions
   const all = [...pageLabels];
   return (i) => {
     const key = keys[i];
-    return { language, labels: (key !== undefined && labels.get(key)) || [], pageLabels: all };
+    return { language, labels: (key !== undefined && labels.get(key)) || [], pageLabels: all, redirectTitles: () => (key === undefined ? [] : redirectTitles(workspace, key)) };
   };
+}
+
+/** The titles of the redirects to a page file (none for a key that is a missing page's title). */
+function redirectTitles(workspace: Workspace, key: string): string[] {
+  return workspace.index.redirectsTo(key).map((redirect) => redirect.title);
 }
 
 /** A page tells its wiki's language by the host of its wiki links (`ja.wikipedia.org`); Chinese when it has none. */
