@@ -119,7 +119,12 @@ function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
   pending.set(uri, setTimeout(() => {
     pending.delete(uri);
     if (indexed) validate(uri);
-    else void validateEarly(uri).then(() => ready).then(() => validate(uri));
+    else {
+      void validateEarly(uri)
+        .catch((e) => connection.console.error(`checking ${uri} before the index failed: ${(e as Error).stack}`))
+        .then(() => ready)
+        .then(() => validate(uri));
+    }
   }, delay));
 }
 
@@ -284,7 +289,11 @@ async function drainFileEvents() {
   persistSoon();
 }
 
+/** Pages whose open has not been checked yet: a page just opened is checked at once, an edit after a pause in typing. */
+const opening = new Set<string>();
+documents.onDidOpen((e) => opening.add(e.document.uri));
 documents.onDidChangeContent((e) => {
+  if (opening.delete(e.document.uri)) return scheduleValidation(e.document.uri, 0);
   lastEditAt = Date.now();
   scheduleValidation(e.document.uri);
 });

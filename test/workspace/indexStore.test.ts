@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { nodeFileSystem, type FileSystem } from '../../server/src/workspace/fileSystem';
 import { decodeIndex, encodeIndex, indexFileFor } from '../../server/src/workspace/indexStore';
 import { EntryTable } from '../../server/src/workspace/entryTable';
@@ -126,6 +127,25 @@ test('a bad index file is detected, reported and rebuilt, with the same answers 
     await ws.persist(indexFile);
     assert.equal((await openWorkspace()).from, 'persisted', `${name}: rebuilt and written again`);
   }
+});
+
+test('a large index file is read in parts and its checksum taken part by part: a flip in the last part is found', async () => {
+  const { ws } = await openWorkspace();
+  await ws.persist(indexFile);
+  const good = readFileSync(indexFile);
+  // The same index with its payload grown past two parts of 64 MB (trailing bytes no section reaches), checksum and length set.
+  const payload = Buffer.alloc((130 << 20) - 16, 0x5a);
+  good.copy(payload, 0, 16);
+  const preamble = Buffer.from(good.subarray(0, 16));
+  preamble.writeUInt32LE(payload.length, 8);
+  preamble.writeUInt32LE(crc32(payload), 12);
+  writeFileSync(indexFile, Buffer.concat([preamble, payload]));
+  assert.equal((await openWorkspace()).from, 'persisted', 'the checksum of the parts is the checksum of the whole');
+  payload[payload.length - 1] ^= 0xff;
+  writeFileSync(indexFile, Buffer.concat([preamble, payload]));
+  const { from, logs } = await openWorkspace();
+  assert.equal(from, 'scanned');
+  assert.ok(logs.some((l) => /checksum/.test(l)), logs.join(' | '));
 });
 
 test('an index built for other folders or settings is not used', async () => {

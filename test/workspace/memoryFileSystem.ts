@@ -56,12 +56,14 @@ export class MemoryFileSystem implements FileSystem {
     return undefined;
   }
 
-  async readRegularFile(p: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined> {
+  async readRegularFile(p: string, maxBytes: number, onPart?: (part: Uint8Array) => void): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined> {
     if (this.nodes.get(p)?.kind === 'link') return 'symlink';
     const r = this.resolve(p);
     if (!r) return undefined;
     if (r.node.kind !== 'file') return 'not-a-file';
-    return { bytes: r.node.data.subarray(0, maxBytes), size: r.node.data.length, mtimeMs: 0 };
+    const bytes = r.node.data.subarray(0, maxBytes);
+    onPart?.(bytes);
+    return { bytes, size: r.node.data.length, mtimeMs: 0 };
   }
 
   async stat(p: string): Promise<FileStat | undefined> {

@@ -3,6 +3,7 @@
 import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, read, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
+import { letRequestsIn } from './pacing';
 
 export interface DirEntry {
   name: string;
@@ -27,8 +28,11 @@ export interface FileSystem {
   /**
    * Reads at most `maxBytes` of a regular file without following a symlink at the path itself:
    * 'symlink' when it is one, 'not-a-file' for a folder, device or pipe, undefined when missing.
+   * `onPart` sees the bytes as they arrive, in order (a large file comes in parts), so that work on
+   * them can overlap the reading.
    */
-  readRegularFile(path: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
+  readRegularFile(path: string, maxBytes: number, onPart?: (part: Uint8Array) => void): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
+  /** undefined when missing or out of reach (a symlink loop, a folder that may not be read). */
   stat(path: string): Promise<FileStat | undefined>;
   readDirectory(path: string): Promise<DirEntry[]>;
   realPath(path: string): Promise<string | undefined>;
@@ -46,6 +50,7 @@ export interface FileSystem {
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 const READ_AT_ONCE_BELOW = 4 << 20;
 const READ_CHUNK = 64 << 20;
+const PARTS_IN_FLIGHT = 2;
 const readChunk = promisify(read);
 
 /**
@@ -54,7 +59,7 @@ const readChunk = promisify(read);
  * long loops yield to the event loop themselves (see Workspace.scanContents).
  */
 export const nodeFileSystem: FileSystem = {
-  async readRegularFile(path, maxBytes) {
+  async readRegularFile(path, maxBytes, onPart) {
     let fd: number;
     try {
       // O_NONBLOCK: opening a named pipe must not wait for a writer.
@@ -73,14 +78,38 @@ export const nodeFileSystem: FileSystem = {
       const length = Math.min(stat.size, maxBytes);
       const bytes = Buffer.allocUnsafe(length);
       let read = 0;
-      while (read < length) {
-        // A large file (the persisted index) is read in chunks through the thread pool, so that
-        // requests are answered meanwhile; a page is read at once.
-        const n = length > READ_AT_ONCE_BELOW
-          ? (await readChunk(fd, bytes, read, Math.min(READ_CHUNK, length - read), read)).bytesRead
-          : readSync(fd, bytes, read, length - read, read);
-        if (n === 0) break;
-        read += n;
+      if (length > READ_AT_ONCE_BELOW) {
+        // A large file (the persisted index) is read in parts through the thread pool, each asked for
+        // as the one two before it arrives: the reading goes on while this thread is busy (with the
+        // first page's checks) without taking every core, and requests are answered meanwhile.
+        // Every part is awaited, even after a failure: the file is closed only when none is pending.
+        const readPart = (at: number) => readChunk(fd, bytes, at, Math.min(READ_CHUNK, length - at), at).then((r) => r.bytesRead, (e: Error) => e);
+        const parts: Promise<number | Error>[] = [];
+        for (let k = 0; k * READ_CHUNK < length; k++) {
+          parts.push(k < PARTS_IN_FLIGHT ? readPart(k * READ_CHUNK) : parts[k - PARTS_IN_FLIGHT].then(() => readPart(k * READ_CHUNK)));
+        }
+        let failed: Error | undefined;
+        let ended = false;
+        for (const part of parts) {
+          const n = await part;
+          if (n instanceof Error) failed ??= n;
+          if (n instanceof Error || failed || ended) continue;
+          onPart?.(bytes.subarray(read, read + n));
+          read += n;
+          // A short part ends the file (the last one, or the file shrank while it was read).
+          ended = n < READ_CHUNK;
+          // The parts that have arrived would otherwise be taken in one go, holding up replies.
+          await letRequestsIn();
+        }
+        if (failed) throw failed;
+      } else {
+        // A page is read at once.
+        while (read < length) {
+          const n = readSync(fd, bytes, read, length - read, read);
+          if (n === 0) break;
+          onPart?.(bytes.subarray(read, read + n));
+          read += n;
+        }
       }
       return { bytes: read < length ? bytes.subarray(0, read) : bytes, size: stat.size, mtimeMs: stat.mtimeMs };
     } finally {
@@ -88,7 +117,13 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   async stat(path) {
-    const s = statSync(path, { throwIfNoEntry: false });
+    let s: ReturnType<typeof statSync>;
+    try {
+      s = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      // A symlink loop, a path through a file, a folder that may not be read: nothing to use there.
+      return undefined;
+    }
     return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };
   },
   async readDirectory(path) {

@@ -16,6 +16,7 @@ import type { FileSystem } from './fileSystem';
 import { EntryTable } from './entryTable';
 import type { LinkGraphData } from './linkGraph';
 import { HashSlots, PackedStrings, allInRange } from './packed';
+import { letRequestsIn } from './pacing';
 import type { FolderStamp } from './scan';
 
 export const INDEX_FORMAT_VERSION = 2;
@@ -99,8 +100,8 @@ export function encodeIndex(key: IndexKey, index: PersistedIndex): Buffer {
   return Buffer.concat([preamble, payload]);
 }
 
-/** The index in `bytes`, or why it cannot be used. */
-export function decodeIndex(bytes: Uint8Array, key: IndexKey): PersistedIndex | { reason: string } {
+/** The index in `bytes`, or why it cannot be used. `payloadChecksum`: the payload's CRC-32 when already computed (as the file was read). */
+export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): PersistedIndex | { reason: string } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < PREAMBLE || buf.toString('latin1', 0, 4) !== MAGIC) return { reason: 'not an index file' };
   const version = buf.readUInt32LE(4);
@@ -108,7 +109,7 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey): PersistedIndex | 
   const length = buf.readUInt32LE(8);
   if (buf.length !== PREAMBLE + length) return { reason: `truncated or overlong: ${buf.length - PREAMBLE} bytes of payload, expected ${length}` };
   const payload = buf.subarray(PREAMBLE);
-  if (crc32(payload) !== buf.readUInt32LE(12)) return { reason: 'checksum mismatch' };
+  if ((payloadChecksum ?? crc32(payload)) !== buf.readUInt32LE(12)) return { reason: 'checksum mismatch' };
   try {
     const headerLength = payload.readUInt32LE(0);
     const header = JSON.parse(payload.toString('utf8', 4, 4 + headerLength)) as Header;
@@ -167,14 +168,24 @@ function graphProblem(g: LinkGraphData): string | undefined {
 /** Reads the persisted index, or says why there is none to use. */
 export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<PersistedIndex | { reason: string }> {
   let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
+  // The checksum is taken part by part while the rest of the file is still being read.
+  let checksum = 0;
+  let received = 0;
+  const onPart = (part: Uint8Array) => {
+    const skip = Math.max(0, Math.min(part.length, PREAMBLE - received));
+    checksum = crc32(part.subarray(skip), checksum);
+    received += part.length;
+  };
   try {
-    read = await fs.readRegularFile(file, 2 ** 32);
+    read = await fs.readRegularFile(file, 2 ** 32, onPart);
   } catch (e) {
     return { reason: `cannot read: ${(e as Error).message}` };
   }
   if (read === undefined) return { reason: 'none yet' };
   if (typeof read === 'string') return { reason: `not a regular file (${read})` };
-  return decodeIndex(read.bytes, key);
+  // Decoding holds this thread for a while at a million pages: replies already made go out first.
+  await letRequestsIn();
+  return decodeIndex(read.bytes, key, received === read.bytes.length ? checksum : undefined);
 }
 
 /** Writes the index atomically (a temporary file, then a rename): a reader sees the old file or the new one. */

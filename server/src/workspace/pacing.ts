@@ -7,6 +7,11 @@ const SLICE_MS = 20;
 /** How often a loop held back for the user looks again whether it may go on. */
 const HOLD_POLL_MS = 50;
 
+/** A pause in which waiting requests (and replies being written) get their turn. */
+export function letRequestsIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Returns a function that gives a pause (to `await`) once a slice of time has passed since the last,
  * else undefined. While `isPaused` says so (the user is typing), the pause lasts until it no longer does.
@@ -20,7 +25,7 @@ export function pacer(sliceMs = SLICE_MS, isPaused?: () => boolean): () => Promi
   };
   return () => {
     if (Date.now() - last < sliceMs) return undefined;
-    return new Promise((resolve) => setImmediate(() => resume(resolve)));
+    return letRequestsIn().then(() => new Promise<void>(resume));
   };
 }
 

@@ -1,18 +1,19 @@
 // Chinese variant conversion, for MediaWiki's lookup of a missing title through its
 // Traditional/Simplified variants (`科尔宾` finds `科爾賓`), characters and regional phrases
 // (`軟體` finds `软件`: MediaWiki converts a title with its phrase tables too).
-import * as OpenCC from 'opencc-js';
+import { converter } from './chineseConversion';
 
-/** Converters are built on first use: their dictionaries take a good part of a cold start. */
-function lazyConverter(options: { from: string; to: string }): (s: string) => string {
+/** Conversions are built on first use (their tables are shared: `cn` to `tw`, `twp` and `hk` all start with the same Traditional one). */
+function lazyConverter(preset: string): (s: string) => string {
   let convert: ((s: string) => string) | undefined;
-  return (s) => (convert ??= OpenCC.Converter(options as Parameters<typeof OpenCC.Converter>[0]))(s);
+  return (s) => (convert ??= converter(preset))(s);
 }
-const toSimplified = lazyConverter({ from: 't', to: 'cn' });
-const toTaiwan = lazyConverter({ from: 'cn', to: 'tw' });
-const toTaiwanPhrases = lazyConverter({ from: 'cn', to: 'twp' });
-const toHongKong = lazyConverter({ from: 'cn', to: 'hk' });
-const fromTaiwanPhrases = lazyConverter({ from: 'twp', to: 'cn' });
+/** As opencc-js names them: `t` → `cn`, `cn` → `tw`, `twp`, `hk`, and `twp` → `cn`. */
+const toSimplified = lazyConverter('t2s');
+const toTaiwan = lazyConverter('s2tw');
+const toTaiwanPhrases = lazyConverter('s2twp');
+const toHongKong = lazyConverter('s2hk');
+const fromTaiwanPhrases = lazyConverter('tw2sp');
 
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 

@@ -1,0 +1,182 @@
+// Chinese script and regional conversion with opencc's dictionaries (opencc-js carries them), in
+// tables that load fast. opencc-js keeps each dictionary as a trie of nested Maps: its five
+// converters cost a third of a second and 46 MB of heap to build, which every cold start paid
+// before its first diagnostics. Here a dictionary is one Map of phrase → replacement and a match
+// is the longest phrase at a position, as in opencc; test/workspace/variants.test.ts compares the
+// outputs with opencc's own converters.
+import * as OpenCC from 'opencc-js';
+
+/** A dictionary as opencc-js ships it: `"from to|from to"` or pairs. */
+type Dict = string | string[][];
+
+/** The steps of one conversion, as opencc-js's presets name them. */
+interface ConversionConfig {
+  normalizationChain?: Dict[][];
+  segmentation?: Dict | Dict[];
+  conversionChain: Dict[][];
+}
+
+/**
+ * Phrases and their replacements, as a trie over UTF-16 units held in one Map from
+ * `node * 0x10000 + unit` to the child node (nested Maps, opencc's way, are what made it slow to
+ * build). Where dictionaries of a group share a phrase, the first one's wins.
+ */
+export class PhraseTable {
+  private readonly children = new Map<number, number>();
+  /** The replacement of the phrase ending at each node (node 0 is the root). */
+  private readonly replacements: (string | undefined)[] = [undefined];
+  /** The replacement of the last phrase `matchAt` found. */
+  private matched = '';
+
+  constructor(group: readonly Dict[]) {
+    for (let d = group.length - 1; d >= 0; d--) {
+      const dict = group[d];
+      if (typeof dict === 'string') this.addSerialized(dict);
+      else for (const [from, to] of dict) this.add(from, 0, from.length, to);
+    }
+  }
+
+  /** `from to|from to`, read in place: a hundred thousand entries split into strings would keep the collector busy. */
+  private addSerialized(dict: string): void {
+    for (let at = 0; at < dict.length;) {
+      const bar = dict.indexOf('|', at);
+      const end = bar < 0 ? dict.length : bar;
+      const space = dict.indexOf(' ', at);
+      // The replacement is the second field (a third, if any, is not used).
+      if (space > at && space < end) {
+        const next = dict.indexOf(' ', space + 1);
+        this.add(dict, at, space, dict.slice(space + 1, next > space && next < end ? next : end));
+      }
+      at = end + 1;
+    }
+  }
+
+  /** Adds the phrase `text[start, end)`. */
+  private add(text: string, start: number, end: number, to: string): void {
+    let node = 0;
+    for (let k = start; k < end; k++) {
+      const key = node * 0x10000 + text.charCodeAt(k);
+      let child = this.children.get(key);
+      if (child === undefined) {
+        child = this.replacements.length;
+        this.replacements.push(undefined);
+        this.children.set(key, child);
+      }
+      node = child;
+    }
+    this.replacements[node] = to;
+  }
+
+  /** The length of the longest phrase at `i` (its replacement left in `matched`), 0 when none starts there. */
+  private matchAt(s: string, i: number): number {
+    let found = 0;
+    let node = 0;
+    for (let j = i; j < s.length; j++) {
+      const child = this.children.get(node * 0x10000 + s.charCodeAt(j));
+      if (child === undefined) break;
+      node = child;
+      const replacement = this.replacements[node];
+      if (replacement !== undefined) {
+        found = j + 1 - i;
+        this.matched = replacement;
+      }
+    }
+    return found;
+  }
+
+  /** Each longest phrase replaced, left to right; the rest kept. */
+  convert(s: string): string {
+    let out = '';
+    for (let i = 0; i < s.length;) {
+      const n = this.matchAt(s, i);
+      if (n > 0) {
+        out += this.matched;
+        i += n;
+      } else {
+        const skip = unmatchedLength(s, i);
+        out += s.slice(i, i + skip);
+        i += skip;
+      }
+    }
+    return out;
+  }
+
+  /** The text cut into its phrases and the runs between them. */
+  segment(s: string): string[] {
+    const segments: string[] = [];
+    let run = -1;
+    for (let i = 0; i < s.length;) {
+      const n = this.matchAt(s, i);
+      if (n > 0) {
+        if (run >= 0) segments.push(s.slice(run, i));
+        run = -1;
+        segments.push(s.slice(i, i + n));
+        i += n;
+      } else {
+        if (run < 0) run = i;
+        i += unmatchedLength(s, i);
+      }
+    }
+    if (run >= 0) segments.push(s.slice(run));
+    return segments;
+  }
+}
+
+/**
+ * How far an unmatched character reaches: a whole Ideographic Description Sequence (`⿰氵青`, a
+ * character described by its parts) is kept together, else one code point.
+ */
+function unmatchedLength(s: string, i: number): number {
+  const end = descriptionEnd(s, i);
+  return end > i ? end - i : codePointLength(s, i);
+}
+
+function codePointLength(s: string, i: number): number {
+  return (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+}
+
+/** How many parts an Ideographic Description Character (U+2FF0–U+2FFF) combines; 0 for any other. */
+function descriptionArity(c: number): number {
+  if (c < 0x2ff0 || c > 0x2fff) return 0;
+  return c === 0x2ff2 || c === 0x2ff3 ? 3 : 2;
+}
+
+/** The end of the description sequence starting at `i`, or 0 when there is none (or it is cut short). */
+function descriptionEnd(s: string, i: number): number {
+  const arity = descriptionArity(s.codePointAt(i) ?? 0);
+  if (arity === 0) return 0;
+  let end = i + codePointLength(s, i);
+  for (let part = 0; part < arity; part++) {
+    if (end >= s.length) return 0;
+    end = descriptionEnd(s, end) || end + codePointLength(s, end);
+  }
+  return end;
+}
+
+const presets = (OpenCC.Locale as unknown as { configs: Record<string, ConversionConfig> }).configs;
+
+/** Tables are made once per group of dictionaries and shared by the conversions that use it (the presets repeat groups). */
+const tables = new Map<string, PhraseTable>();
+const dictIds = new Map<Dict, number>();
+function tableOf(group: readonly Dict[]): PhraseTable {
+  const key = group.map((dict) => dictIds.get(dict) ?? dictIds.set(dict, dictIds.size).get(dict)).join();
+  let table = tables.get(key);
+  if (!table) tables.set(key, (table = new PhraseTable(group)));
+  return table;
+}
+
+/** A conversion by opencc's preset `name` (`s2tw`, `t2s`, …): normalize, cut into phrases, convert each through the chain. */
+export function converter(name: string): (s: string) => string {
+  const config = presets[name];
+  if (!config) throw new Error(`no opencc preset ${name}`);
+  const normalization = (config.normalizationChain ?? []).map(tableOf);
+  const seg = config.segmentation;
+  // A segmentation given as a list of serialized dictionaries is a group; else it is one dictionary.
+  const segmentation = seg === undefined ? undefined : tableOf(Array.isArray(seg) && seg.every((d) => typeof d === 'string') ? (seg as Dict[]) : [seg as Dict]);
+  const chain = config.conversionChain.map(tableOf);
+  const convertSegment = (segment: string) => chain.reduce((text, table) => table.convert(text), segment);
+  return (s) => {
+    const normalized = normalization.reduce((text, table) => table.convert(text), s);
+    return segmentation ? segmentation.segment(normalized).map(convertSegment).join('') : convertSegment(normalized);
+  };
+}
