@@ -10,7 +10,8 @@ import { fastVariantKey, hasHan } from '../../server/src/workspace/variants';
 
 // Few titles (with Traditional/Simplified pairs and shared prefixes) and folders, so that operations collide.
 const TITLES = ['软件', '軟件', '软体', 'A', 'AB', 'A B', 'B', '中国', '中國', '中国人', 'TCP/IP', 'constructor'];
-const FOLDERS = ['/w/Page', '/w/Redirect', '/w/gen2023/Page'];
+// A folder inside another (`/w/Page/x/Page`) and one whose name extends another's (`/w/Page-x/Page`) test the path order.
+const FOLDERS = ['/w/Page', '/w/Redirect', '/w/gen2023/Page', '/w/Page/x/Page', '/w/Page-x/Page'];
 
 const entryArb = fc.record({ title: fc.constantFrom(...TITLES), folder: fc.constantFrom(...FOLDERS), target: fc.nat(TITLES.length - 1) }).map(({ title, folder, target }): PageEntry => {
   const entry: PageEntry = { title, path: `${folder}/${title.replace(/\//g, '／')}.md`, folder: folder.endsWith('Redirect') ? 'Redirect' : 'Page' };
@@ -49,6 +50,8 @@ function check(index: PageIndex, model: PageEntry[]) {
   const list = index.pageList();
   assert.deepEqual(list.slice(0, list.length).sort(), pages.map((e) => e.path).sort());
   assert.deepEqual(Array.from({ length: list.length }, (_, i) => list.at(i)), list.slice(0, list.length + 1));
+  const inPathOrder = list.inPathOrder();
+  assert.deepEqual(inPathOrder.slice(0, inPathOrder.length), pages.map((e) => e.path).sort(), 'the CLI order: by path');
   const sorted = [...new Set(pages.map((e) => e.title))].sort();
   assert.deepEqual([...index.sortedTitles()], sorted);
   for (const prefix of ['A', '中', 'T', 'Z']) assert.deepEqual(index.titlesWithPrefix(prefix, 2), sorted.filter((t) => t.startsWith(prefix)).slice(0, 2));

@@ -3,7 +3,7 @@
 // Results are passed on in file order, so the output does not depend on the number of workers.
 import * as path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { runInWorkers, serveBatches, workerCount } from '../workspace/workerPool';
+import { runInWorkers, serveBatches, workerCount, type ItemList } from '../workspace/workerPool';
 import type { Settings } from '../features/settings';
 import { nodeFileSystem } from '../workspace/fileSystem';
 import { EntryTable } from '../workspace/entryTable';
@@ -29,13 +29,13 @@ export function displayPathFrom(cwd: string): (file: string) => string {
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
  */
 export async function checkFiles(
-  workspace: Workspace, files: string[], options: CheckOptions & { cwd: string }, jobs: number,
+  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
 ): Promise<void> {
   if (jobs <= 1) {
-    for (const file of files) {
+    for (let i = 0; i < files.length; i++) {
       if (isCancelled?.()) return;
-      onResult(await checkFile(workspace, file, options));
+      onResult(await checkFile(workspace, files.at(i)!, options));
     }
     return;
   }
@@ -68,7 +68,7 @@ export async function countProblems(
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
 ): Promise<{ byFile: Map<string, number>; problems: number } | undefined> {
   if (!workspace.lastScan) return undefined;
-  const files = [...workspace.index.pageList()];
+  const files = workspace.index.pageList();
   const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
   let done = 0;
   let problems = 0;

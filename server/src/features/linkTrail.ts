@@ -41,7 +41,7 @@ export interface TrailContext {
 
 const NO_CONTEXT: TrailContext = { language: 'zh', labels: [], pageLabels: [] };
 const LETTERS = /^\p{L}+$/u;
-const LETTER_TAIL = /\p{L}*$/u;
+const LETTER = /^\p{L}$/u;
 const ASCII_LOWER = /^[a-z]+/;
 const BREAK = '\n';
 /** Quick fixes offered for a guess besides its own. */
@@ -181,11 +181,23 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
  * letter, since a trail is letters only (`[[申报|《申报》]]等地图`, `[[…|SARS-CoV-2]]而陷入停滞`).
  */
 function guessLabelEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {
-  let letters = LETTER_TAIL.exec(text)!.index;
+  let letters = letterTailStart(text);
   // Latin letters after a mark are more often a name going on (`.NET聯合會`, `EC-DSA`) than a trail.
   if (letters < text.length && text.charCodeAt(letters) < 0x80) letters = 0;
   const end = Math.max(letters, sharedWordsEnd(text, names, language) ?? 0);
   return end > 0 ? end : undefined;
+}
+
+/** Where the letters that end the text begin (a backwards walk: `/\p{L}*$/` retries from every position). */
+function letterTailStart(text: string): number {
+  let i = text.length;
+  while (i > 0) {
+    const low = text.charCodeAt(i - 1);
+    const width = low >= 0xdc00 && low <= 0xdfff && i > 1 ? 2 : 1;
+    if (!LETTER.test(text.slice(i - width, i))) break;
+    i -= width;
+  }
+  return i;
 }
 
 function sharedWordsEnd(text: string, names: readonly string[], language: WikiLanguage): number | undefined {

@@ -1,6 +1,7 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
 import { EntryTable } from './entryTable';
 import { fastVariantKey, hasHan } from './variants';
+import type { ItemList } from './workerPool';
 
 export interface PageEntry {
   /** The MediaWiki title (`PHP (プログラミング言語)`, `TCP/IP`). */
@@ -204,6 +205,12 @@ export class PageList {
   /** The base table ids of the listed pages (the added pages follow them). */
   baseIds(): Uint32Array {
     return this.ids;
+  }
+
+  /** The same pages in path order (the CLI's output order); still without a path each where no page was added. */
+  inPathOrder(): ItemList<string> {
+    if (this.added.length) return [...this].sort();
+    return new PageList(this.table, this.table.inPathOrder(this.ids), []);
   }
 
   at(i: number): string | undefined {
