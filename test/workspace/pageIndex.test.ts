@@ -53,8 +53,11 @@ function check(index: PageIndex, model: PageEntry[]) {
   const inPathOrder = list.inPathOrder();
   assert.deepEqual(inPathOrder.slice(0, inPathOrder.length), pages.map((e) => e.path).sort(), 'the CLI order: by path');
   const sorted = [...new Set(pages.map((e) => e.title))].sort();
-  assert.deepEqual([...index.sortedTitles()], sorted);
-  for (const prefix of ['A', '中', 'T', 'Z']) assert.deepEqual(index.titlesWithPrefix(prefix, 2), sorted.filter((t) => t.startsWith(prefix)).slice(0, 2));
+  // Prefix search before the title order is made (a walk over the titles), then after it.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const prefix of ['A', '中', 'T', 'Z']) assert.deepEqual(index.titlesWithPrefix(prefix, 2), sorted.filter((t) => t.startsWith(prefix)).slice(0, 2));
+    assert.deepEqual([...index.sortedTitles()], sorted);
+  }
 }
 
 test('page index: lookups agree with a plain list of the live entries after any changes', () => {
@@ -75,6 +78,16 @@ test('page index: lookups agree with a plain list of the live entries after any 
     copy.load(index.table());
     check(copy, model);
   }), { numRuns: 300 });
+});
+
+test('entry table: the title order made on a worker is the one made here', async () => {
+  const entries = ['中国', 'B', '中國', 'A', 'B', 'AB', 'constructor', '软件'].map((title, i): PageEntry => ({ title, path: `/w/Page/${i}.md`, folder: i === 4 ? 'Redirect' : 'Page' }));
+  const table = EntryTable.of(entries);
+  assert.equal(table.isSorted, false);
+  await table.sortInBackground();
+  assert.equal(table.isSorted, true);
+  assert.deepEqual([...table.sortedPages()], [...EntryTable.of(entries).sortedPages()]);
+  assert.deepEqual([...table.sortedPages()].map((i) => table.title(i)), ['A', 'AB', 'B', 'constructor', '中国', '中國', '软件']);
 });
 
 test('entry table: a missing title, path or redirect target finds nothing', () => {

@@ -3,6 +3,7 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { HashSlots, PackedStrings, allInRange, hashString } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
@@ -28,6 +29,27 @@ export interface EntryTableParts {
   targetSlots: HashSlots;
   /** Pages of distinct titles in code-unit order of title, for prefix search; empty until first needed. */
   sorted: Uint32Array;
+}
+
+/**
+ * The entries of pages (not redirects) of distinct titles, in code-unit order of title. Sorted by the
+ * engine's own string order, each title carrying its entry after a NUL (no title holds one): a
+ * comparator in JS would take seconds at a million titles. Self-contained, so that a worker can run
+ * its source (`sortInBackground`).
+ */
+function titleOrder(text: string, offsets: Uint32Array, redirect: Uint8Array): Uint32Array {
+  const seen = new Set<string>();
+  const keyed: string[] = [];
+  for (let i = 0; i < redirect.length; i++) {
+    if (redirect[i]) continue;
+    const title = text.slice(offsets[i], offsets[i + 1]);
+    if (!seen.has(title)) {
+      seen.add(title);
+      keyed.push(`${title}\0${i}`);
+    }
+  }
+  keyed.sort();
+  return Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
 }
 
 /** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
@@ -158,23 +180,41 @@ export class EntryTable {
 
   /** Pages of distinct titles in title order (computed on first use, or taken from the persisted index). */
   sortedPages(): Uint32Array {
-    if (this.parts.sorted.length === 0 && this.size > 0) {
-      const seen = new Set<string>();
-      const pages: number[] = [];
-      for (let i = 0; i < this.size; i++) {
-        if (this.parts.redirect[i]) continue;
-        const title = this.title(i);
-        if (!seen.has(title)) {
-          seen.add(title);
-          pages.push(i);
-        }
-      }
-      // Sorted by the engine's own string order, each title carrying its entry after a NUL (no title
-      // holds one): a comparator in JS would take seconds at a million titles.
-      const keyed = pages.map((i) => `${this.title(i)}\0${i}`).sort();
-      this.parts.sorted = Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
-    }
+    if (!this.isSorted) this.parts.sorted = titleOrder(this.parts.titles.text, this.parts.titles.offsets, this.parts.redirect);
     return this.parts.sorted;
+  }
+
+  get isSorted(): boolean {
+    return this.parts.sorted.length > 0 || this.size === 0;
+  }
+
+  /**
+   * Puts the pages in title order on a worker thread: at a million titles the sort holds a thread
+   * for over a second, which the first completion would otherwise wait for.
+   */
+  async sortInBackground(): Promise<void> {
+    if (this.isSorted) return;
+    const { titles, redirect } = this.parts;
+    const worker = new Worker(`require('node:worker_threads').parentPort.postMessage((${titleOrder.toString()})(...require('node:worker_threads').workerData))`, {
+      eval: true, workerData: [titles.text, titles.offsets, redirect],
+    });
+    const sorted = await new Promise<Uint32Array | undefined>((resolve) => {
+      worker.once('message', resolve);
+      // Nothing is lost if the worker fails: the order is then made here, when first needed.
+      worker.once('error', () => resolve(undefined));
+    });
+    void worker.terminate();
+    if (sorted && !this.isSorted) this.parts.sorted = sorted;
+  }
+
+  /** The page titles starting with `prefix`, each once, unsorted: a walk over every entry, for the time before the title order is made. */
+  titlesStartingWith(prefix: string): string[] {
+    const { titles, redirect } = this.parts;
+    const found = new Set<string>();
+    for (let i = 0; i < this.size; i++) {
+      if (!redirect[i] && titles.offsets[i + 1] - titles.offsets[i] >= prefix.length && titles.text.startsWith(prefix, titles.offsets[i])) found.add(titles.at(i));
+    }
+    return [...found];
   }
 
   /**

@@ -134,8 +134,19 @@ export class PageIndex {
     return [...this.base.redirectsTo(path).filter(this.live).map((i) => this.base.entry(i)), ...this.byRedirectTarget.get(path)];
   }
 
+  /** Makes the title order of the scan's table on a worker thread, for prefix search (see EntryTable.sortInBackground). */
+  sortInBackground(): Promise<void> {
+    return this.base.sortInBackground();
+  }
+
   /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
   titlesWithPrefix(prefix: string, limit: number): string[] {
+    if (!this.base.isSorted) {
+      // Until the title order is made (on a worker, `EntryTable.sortInBackground`): a walk over every
+      // title takes tens of milliseconds at a million, the sort here over a second.
+      const added = Array.from(this.byPath.values(), (e) => e.title).filter((t) => t.startsWith(prefix));
+      return [...new Set([...this.base.titlesStartingWith(prefix), ...added])].filter((t) => this.get(t)).sort().slice(0, limit);
+    }
     const out: string[] = [];
     for (const title of this.sortedTitles(prefix)) {
       if (!title.startsWith(prefix) || out.length >= limit) break;
