@@ -178,8 +178,6 @@ async function indexWorkspace() {
   setStatus({ phase: 'listing', pages: 0, percent: undefined, problems: undefined, fromCache: false }, true);
   const from = await workspace.open(indexFileFor(rootFolders, storagePath));
   indexed = true;
-  // Completion's prefix search wants the titles in order: made off this thread (the persisted index has it).
-  void workspace.index.sortInBackground();
   setStatus({ phase: 'reading', pages: workspace.index.pageCount(), percent: 0, fromCache: from === 'persisted' }, true);
   const scan = (contentScan = { cancelled: false });
   const current = workspace;

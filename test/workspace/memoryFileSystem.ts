@@ -79,7 +79,7 @@ export class MemoryFileSystem implements FileSystem {
     const out: DirEntry[] = [];
     for (const [p, node] of this.nodes) {
       if (p !== r.path && path.dirname(p) === r.path) {
-        out.push({ name: path.basename(p), isFile: node.kind === 'file', isDirectory: node.kind === 'dir', isSymbolicLink: node.kind === 'link' });
+        out.push({ name: path.basename(p), isFile: () => node.kind === 'file', isDirectory: () => node.kind === 'dir', isSymbolicLink: () => node.kind === 'link' });
       }
     }
     return out;

@@ -80,16 +80,6 @@ test('page index: lookups agree with a plain list of the live entries after any 
   }), { numRuns: 300 });
 });
 
-test('entry table: the title order made on a worker is the one made here', async () => {
-  const entries = ['中国', 'B', '中國', 'A', 'B', 'AB', 'constructor', '软件'].map((title, i): PageEntry => ({ title, path: `/w/Page/${i}.md`, folder: i === 4 ? 'Redirect' : 'Page' }));
-  const table = EntryTable.of(entries);
-  assert.equal(table.isSorted, false);
-  await table.sortInBackground();
-  assert.equal(table.isSorted, true);
-  assert.deepEqual([...table.sortedPages()], [...EntryTable.of(entries).sortedPages()]);
-  assert.deepEqual([...table.sortedPages()].map((i) => table.title(i)), ['A', 'AB', 'B', 'constructor', '中国', '中國', '软件']);
-});
-
 test('entry table: a missing title, path or redirect target finds nothing', () => {
   const table = EntryTable.of([{ title: 'A', path: '/w/Page/A.md', folder: 'Page' }]);
   assert.deepEqual(table.withTitle('B', 'Page'), []);

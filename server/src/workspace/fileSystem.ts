@@ -5,11 +5,12 @@ import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
 import { letRequestsIn } from './pacing';
 
+/** An entry of a folder listing; Node's own `Dirent` is one (a million pages are not copied into objects of ours). */
 export interface DirEntry {
   name: string;
-  isFile: boolean;
-  isDirectory: boolean;
-  isSymbolicLink: boolean;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
 }
 
 export interface FileStat {
@@ -128,8 +129,7 @@ export const nodeFileSystem: FileSystem = {
   },
   async readDirectory(path) {
     // Off the event loop: a page folder may hold a million names.
-    return (await fsp.readdir(path, { withFileTypes: true }))
-      .map((e) => ({ name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory(), isSymbolicLink: e.isSymbolicLink() }));
+    return fsp.readdir(path, { withFileTypes: true });
   },
   async realPath(path) {
     try {

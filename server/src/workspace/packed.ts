@@ -48,6 +48,18 @@ export class PackedStrings {
     return this.offsets[i + 1] - from === s.length && this.text.startsWith(s, from);
   }
 
+  /** Whether string i sorts before `s` (code-unit order), compared in place. */
+  below(i: number, s: string): boolean {
+    const from = this.offsets[i];
+    const length = this.offsets[i + 1] - from;
+    for (let k = 0; k < length && k < s.length; k++) {
+      const a = this.text.charCodeAt(from + k);
+      const b = s.charCodeAt(k);
+      if (a !== b) return a < b;
+    }
+    return length < s.length;
+  }
+
   hash(i: number, seed?: number): number {
     return hashString(this.text, this.offsets[i], this.offsets[i + 1], seed);
   }
@@ -131,4 +143,21 @@ export class HashSlots {
     if (slots.length !== 0 && !slots.includes(0)) return 'hash slots full';
     return undefined;
   }
+}
+
+/** The first index whose title is not below `title`. */
+export function lowerBound(sorted: readonly string[], title: string): number {
+  return lowerBoundBy(sorted.length, (k) => sorted[k] < title);
+}
+
+/** The first of `n` positions where `isBelow` no longer holds (it holds for a prefix of them). */
+export function lowerBoundBy(n: number, isBelow: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (isBelow(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

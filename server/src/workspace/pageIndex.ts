@@ -1,5 +1,6 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
 import { EntryTable } from './entryTable';
+import { lowerBound, lowerBoundBy } from './packed';
 import { fastVariantKey, hasHan } from './variants';
 import type { ItemList } from './workerPool';
 
@@ -134,18 +135,14 @@ export class PageIndex {
     return [...this.base.redirectsTo(path).filter(this.live).map((i) => this.base.entry(i)), ...this.byRedirectTarget.get(path)];
   }
 
-  /** Makes the title order of the scan's table on a worker thread, for prefix search (see EntryTable.sortInBackground). */
-  sortInBackground(): Promise<void> {
-    return this.base.sortInBackground();
-  }
-
   /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
   titlesWithPrefix(prefix: string, limit: number): string[] {
-    if (!this.base.isSorted) {
-      // Until the title order is made (on a worker, `EntryTable.sortInBackground`): a walk over every
-      // title takes tens of milliseconds at a million, the sort here over a second.
-      const added = Array.from(this.byPath.values(), (e) => e.title).filter((t) => t.startsWith(prefix));
-      return [...new Set([...this.base.titlesStartingWith(prefix), ...added])].filter((t) => this.get(t)).sort().slice(0, limit);
+    if (!this.base.isSorted && prefix) {
+      // Until the title order is needed for something else (the persisted index keeps it): the
+      // titles with the prefix's first letter, walked, not all of them sorted first.
+      const added = [...new Set(Array.from(this.byPath.values(), (e) => e.title))].filter((t) => t.startsWith(prefix) && this.get(t));
+      const base = this.base.titlesStartingWith(prefix, limit, (t) => this.get(t) !== undefined);
+      return [...new Set([...base, ...added])].sort().slice(0, limit);
     }
     const out: string[] = [];
     for (const title of this.sortedTitles(prefix)) {
@@ -238,23 +235,6 @@ export class PageList {
     for (let i = start; i < Math.min(end, this.length); i++) out.push(this.at(i)!);
     return out;
   }
-}
-
-/** The first index whose title is not below `title`. */
-function lowerBound(sorted: readonly string[], title: string): number {
-  return lowerBoundBy(sorted.length, (k) => sorted[k] < title);
-}
-
-/** The first of `n` positions where `isBelow` no longer holds (it holds for a prefix of them). */
-function lowerBoundBy(n: number, isBelow: (k: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isBelow(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -52,7 +52,7 @@ export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: r
       }
       if (depth >= DISCOVERY_DEPTH) continue;
       for (const e of await listDirectory(fs, dir, result)) {
-        if (e.isDirectory && !e.isSymbolicLink && !e.name.startsWith('.') && e.name !== 'node_modules') {
+        if (e.isDirectory() && !e.isSymbolicLink() && !e.name.startsWith('.') && e.name !== 'node_modules') {
           queue.push({ dir: path.join(dir, e.name), depth: depth + 1 });
         }
       }
@@ -81,20 +81,27 @@ async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string,
     const due = pause();
     if (due) await due;
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
-    if (e.isDirectory && !e.isSymbolicLink) {
-      if (e.name.toLowerCase().endsWith('.md')) result.problems.push(`skipped ${dir}${path.sep}${e.name}: a folder named like a page`);
+    const isLink = e.isSymbolicLink();
+    if (e.isDirectory() && !isLink) {
+      if (isPageFileName(e.name)) result.problems.push(`skipped ${dir}${path.sep}${e.name}: a folder named like a page`);
       await collectPages(fs, roots, base, `${relDir}${e.name}/`, folder, result);
       continue;
     }
-    if (!e.name.toLowerCase().endsWith('.md') || !(e.isFile || e.isSymbolicLink)) continue;
+    if (!isPageFileName(e.name) || !(isLink || e.isFile())) continue;
     let redirectTo: string | undefined;
-    if (e.isSymbolicLink) {
+    if (isLink) {
       const link = await fs.readLink(`${dir}${path.sep}${e.name}`);
       const target = link === undefined ? undefined : path.resolve(dir, link);
       if (target && roots.containsLexically(target)) redirectTo = target;
     }
     result.entries.add(dir, e.name, titleFromPagePath(relDir + e.name), folder, redirectTo);
   }
+}
+
+/** Ends in `.md`, in any case (without a lower-cased copy of each of a million names). */
+function isPageFileName(name: string): boolean {
+  const n = name.length;
+  return n >= 3 && name.charCodeAt(n - 3) === 0x2e && (name.charCodeAt(n - 2) | 0x20) === 0x6d && (name.charCodeAt(n - 1) | 0x20) === 0x64;
 }
 
 export function pageTitle(pageFolder: string, file: string): string {
