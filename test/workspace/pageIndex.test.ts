@@ -80,6 +80,21 @@ test('page index: lookups agree with a plain list of the live entries after any 
   }), { numRuns: 300 });
 });
 
+test('entry table: of several files with one title, the first by path answers, whatever order the folder listing gave', () => {
+  const entries: PageEntry[] = [
+    { title: 'X', path: '/w/gen2023/Page/X.md', folder: 'Page' },
+    { title: 'X', path: '/w/Page/X.md', folder: 'Page' },
+    { title: 'Y', path: '/w/Redirect/Y.md', folder: 'Redirect', redirectTo: '/w/Page/X.md' },
+    { title: 'B', path: '/w/Redirect/B.md', folder: 'Redirect', redirectTo: '/w/Page/X.md' },
+  ];
+  for (const listed of [entries, [...entries].reverse()]) {
+    const index = new PageIndex();
+    index.load(EntryTable.of(listed));
+    assert.equal(index.get('X')?.path, '/w/Page/X.md');
+    assert.deepEqual(index.redirectsTo('/w/Page/X.md').map((e) => e.title), ['B', 'Y']);
+  }
+});
+
 test('entry table: a missing title, path or redirect target finds nothing', () => {
   const table = EntryTable.of([{ title: 'A', path: '/w/Page/A.md', folder: 'Page' }]);
   assert.deepEqual(table.withTitle('B', 'Page'), []);

@@ -178,10 +178,14 @@ export class EntryTable {
     return entry;
   }
 
-  /** Entries with this title in one folder kind, in table order. */
+  /** Entries with this title in one folder kind, in path order: not the order of a listing, which is the file system's. */
   withTitle(title: string, folder: 'Page' | 'Redirect'): number[] {
     const redirect = folder === 'Redirect' ? 1 : 0;
-    return this.parts.titleSlots.findAll(hashString(title), (i) => this.parts.redirect[i] === redirect && this.parts.titles.equals(i, title));
+    return this.inPathOrderIfMany(this.parts.titleSlots.findAll(hashString(title), (i) => this.parts.redirect[i] === redirect && this.parts.titles.equals(i, title)));
+  }
+
+  private inPathOrderIfMany(ids: number[]): number[] {
+    return ids.length < 2 ? ids : Array.from(this.inPathOrder(Uint32Array.from(ids)));
   }
 
   /** The entry of a file, or -1. */
@@ -198,10 +202,10 @@ export class EntryTable {
     return this.parts.variantSlots.findAll(hashString(key), (i) => fastVariantKey(this.title(i)) === key);
   }
 
-  /** Redirect entries pointing at a file. */
+  /** Redirect entries pointing at a file, in path order. */
   redirectsTo(file: string): number[] {
     const { targetOf, targets } = this.parts;
-    return this.parts.targetSlots.findAll(hashString(file), (i) => targets.equals(targetOf[i], file));
+    return this.inPathOrderIfMany(this.parts.targetSlots.findAll(hashString(file), (i) => targets.equals(targetOf[i], file)));
   }
 
   /** Pages of distinct titles in title order (computed on first use, or taken from the persisted index). */

@@ -1,9 +1,9 @@
 // All file I/O of the server goes through this interface, so that the workspace layer can be
 // tested on a fake and so that containment in the workspace folders is checked in one place.
-import { promises as fsp, closeSync, constants, fstatSync, lstatSync, openSync, read, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
+import { promises as fsp, closeSync, constants, fstatSync, lstatSync, opendirSync, openSync, read, readSync, realpathSync, readlinkSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
-import { letRequestsIn } from './pacing';
+import { letRequestsIn, pacer } from './pacing';
 
 /** An entry of a folder listing; Node's own `Dirent` is one (a million pages are not copied into objects of ours). */
 export interface DirEntry {
@@ -128,8 +128,22 @@ export const nodeFileSystem: FileSystem = {
     return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };
   },
   async readDirectory(path) {
-    // Off the event loop: a page folder may hold a million names.
-    return fsp.readdir(path, { withFileTypes: true });
+    // Read a few thousand entries at a time, letting requests in between: libuv's `readdir` would
+    // take a million names off the event loop but sort them all first, 2 s against 0.7 s here. The
+    // order is the file system's; nothing that answers a user depends on it (see EntryTable.withTitle).
+    const dir = opendirSync(path, { bufferSize: 4096 });
+    const entries: DirEntry[] = [];
+    const pause = pacer();
+    try {
+      for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
+        entries.push(e);
+        const due = pause();
+        if (due) await due;
+      }
+    } finally {
+      dir.closeSync();
+    }
+    return entries;
   },
   async realPath(path) {
     try {

@@ -127,7 +127,8 @@ export class PageIndex {
     const titles = new Set(this.base.withVariantKey(key).filter(this.live).map((i) => this.base.title(i)));
     for (const t of this.byVariant.get(key)) titles.add(t);
     titles.delete(title);
-    return [...titles];
+    // In code-unit order, not the order of a listing.
+    return [...titles].sort();
   }
 
   /** The redirects pointing at a file. */
