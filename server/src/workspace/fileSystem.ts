@@ -52,6 +52,7 @@ const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 const READ_AT_ONCE_BELOW = 4 << 20;
 const READ_CHUNK = 64 << 20;
 const PARTS_IN_FLIGHT = 2;
+const LISTING_SLICE_MS = 4;
 const readChunk = promisify(read);
 
 /**
@@ -133,7 +134,8 @@ export const nodeFileSystem: FileSystem = {
     // order is the file system's; nothing that answers a user depends on it (see EntryTable.withTitle).
     const dir = opendirSync(path, { bufferSize: 4096 });
     const entries: DirEntry[] = [];
-    const pause = pacer();
+    // Short slices: the first page's diagnostics wait for the slice that runs when it is opened.
+    const pause = pacer(LISTING_SLICE_MS);
     try {
       for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
         entries.push(e);
