@@ -25,7 +25,7 @@ export function hasHan(title: string): boolean {
 const CACHE_LIMIT = 200_000;
 const keyCache = new Map<string, string>();
 const variantCache = new Map<string, string[]>();
-const phraseCache = new Map<string, string[]>();
+const phraseCache = new Map<string, readonly string[]>();
 
 function cached<T>(cache: Map<string, T>, title: string, compute: (t: string) => T): T {
   let value = cache.get(title);
@@ -73,14 +73,22 @@ export function titleVariants(title: string): string[] {
   });
 }
 
-/** The variants of a title that differ from it in more than characters: the index files them under other keys. */
-export function phraseVariants(title: string): string[] {
-  if (!HAN.test(title)) return [];
-  const key = fastVariantKey(title);
-  return phraseForms(title).filter((v) => fastVariantKey(v) !== key);
+/**
+ * The variants of a title that differ from it in more than characters: the index files them under
+ * other keys. Asked for every missing title, and almost always none: those share one empty list, so
+ * that a cache of 200,000 titles is not also 200,000 lists for the collector to walk.
+ */
+export function phraseVariants(title: string): readonly string[] {
+  if (!HAN.test(title)) return NONE;
+  return cached(phraseCache, title, (t) => {
+    const key = fastVariantKey(t);
+    const found = phraseForms(t).filter((v) => fastVariantKey(v) !== key);
+    return found.length ? found : NONE;
+  });
 }
+const NONE: readonly string[] = Object.freeze([]);
 
-/** A title converted with the regional phrase tables, both ways (converted once, for both callers above). */
+/** A title converted with the regional phrase tables, both ways. */
 function phraseForms(title: string): string[] {
-  return cached(phraseCache, title, (t) => [...new Set([fromTaiwanPhrases(t), toTaiwanPhrases(variantKey(t))])]);
+  return [...new Set([fromTaiwanPhrases(title), toTaiwanPhrases(variantKey(title))])];
 }
