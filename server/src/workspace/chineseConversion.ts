@@ -87,38 +87,33 @@ export class PhraseTable {
   /** Each longest phrase replaced, left to right; the rest kept. */
   convert(s: string): string {
     let out = '';
-    for (let i = 0; i < s.length;) {
-      const n = this.matchAt(s, i);
-      if (n > 0) {
-        out += this.matched;
-        i += n;
-      } else {
-        const skip = unmatchedLength(s, i);
-        out += s.slice(i, i + skip);
-        i += skip;
-      }
-    }
+    this.forEachPiece(s, (start, end, replacement) => (out += replacement ?? s.slice(start, end)));
     return out;
   }
 
   /** The text cut into its phrases and the runs between them. */
   segment(s: string): string[] {
     const segments: string[] = [];
+    this.forEachPiece(s, (start, end) => segments.push(s.slice(start, end)));
+    return segments;
+  }
+
+  /** The text, left to right, as its longest phrases (with their replacements) and the runs of text between them. */
+  private forEachPiece(s: string, piece: (start: number, end: number, replacement?: string) => void): void {
     let run = -1;
     for (let i = 0; i < s.length;) {
       const n = this.matchAt(s, i);
       if (n > 0) {
-        if (run >= 0) segments.push(s.slice(run, i));
+        if (run >= 0) piece(run, i);
         run = -1;
-        segments.push(s.slice(i, i + n));
+        piece(i, i + n, this.matched);
         i += n;
       } else {
         if (run < 0) run = i;
         i += unmatchedLength(s, i);
       }
     }
-    if (run >= 0) segments.push(s.slice(run));
-    return segments;
+    if (run >= 0) piece(run, s.length);
   }
 }
 

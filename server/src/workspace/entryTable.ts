@@ -3,7 +3,7 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
-import { HashSlots, PackedStrings, allInRange, hashString, lowerBound } from './packed';
+import { HashSlots, PackedStrings, allInRange, hashString, idsInKeyOrder, lowerBound } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan } from './variants';
@@ -30,24 +30,19 @@ export interface EntryTableParts {
   sorted: Uint32Array;
 }
 
-/**
- * The entries of pages (not redirects) of distinct titles, in code-unit order of title. Sorted by the
- * engine's own string order, each title carrying its entry after a NUL (no title holds one): a
- * comparator in JS would take seconds at a million titles.
- */
+/** The entries of pages (not redirects) of distinct titles, in code-unit order of title. */
 function titleOrder(text: string, offsets: Uint32Array, redirect: Uint8Array): Uint32Array {
   const seen = new Set<string>();
-  const keyed: string[] = [];
+  const pages: number[] = [];
+  const title = (i: number) => text.slice(offsets[i], offsets[i + 1]);
   for (let i = 0; i < redirect.length; i++) {
     if (redirect[i]) continue;
-    const title = text.slice(offsets[i], offsets[i + 1]);
-    if (!seen.has(title)) {
-      seen.add(title);
-      keyed.push(`${title}\0${i}`);
-    }
+    const t = title(i);
+    if (seen.has(t)) continue;
+    seen.add(t);
+    pages.push(i);
   }
-  keyed.sort();
-  return Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
+  return idsInKeyOrder(pages, title);
 }
 
 /** Pages (not redirects) grouped by the first unit of their title: `ids[start, end)` for each unit. */
@@ -184,8 +179,9 @@ export class EntryTable {
     return this.inPathOrderIfMany(this.parts.titleSlots.findAll(hashString(title), (i) => this.parts.redirect[i] === redirect && this.parts.titles.equals(i, title)));
   }
 
+  /** A few entries (of one title) in path order: their paths compared, not every folder ranked. */
   private inPathOrderIfMany(ids: number[]): number[] {
-    return ids.length < 2 ? ids : Array.from(this.inPathOrder(Uint32Array.from(ids)));
+    return ids.length < 2 ? ids : ids.map((i) => ({ i, path: this.path(i) })).sort((a, b) => (a.path < b.path ? -1 : 1)).map((e) => e.i);
   }
 
   /** The entry of a file, or -1. */
@@ -255,9 +251,7 @@ export class EntryTable {
     const nested = folders.some((a, x) => folders.some((b, y) => x !== y && b.startsWith(a)));
     const rank = new Array<string>(dirs.length);
     [...folders.keys()].sort((x, y) => (folders[x] < folders[y] ? -1 : 1)).forEach((d, r) => (rank[d] = r.toString(36).padStart(4, '0')));
-    // Sorted by the engine's own string order, each key carrying its entry after a NUL (no name holds one).
-    const keyed = Array.from(ids, (i) => `${nested ? this.path(i) : `${rank[dirOf[i]]}${this.parts.names.at(i)}`}\0${i}`).sort();
-    return Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
+    return idsInKeyOrder(ids, (i) => (nested ? this.path(i) : `${rank[dirOf[i]]}${this.parts.names.at(i)}`));
   }
 
   /** Why these arrays cannot be a table (from a persisted index), if they cannot. */

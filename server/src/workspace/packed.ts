@@ -145,6 +145,15 @@ export class HashSlots {
   }
 }
 
+/**
+ * `ids` in the code-unit order of their keys. Sorted by the engine's own string order, each key
+ * carrying its id after a NUL (no key holds one): a comparator in JS would take seconds at a million.
+ */
+export function idsInKeyOrder(ids: ArrayLike<number>, keyOf: (id: number) => string): Uint32Array {
+  const keyed = Array.from(ids, (i) => `${keyOf(i)}\0${i}`).sort();
+  return Uint32Array.from(keyed, (k) => Number(k.slice(k.lastIndexOf('\0') + 1)));
+}
+
 /** The first index whose title is not below `title`. */
 export function lowerBound(sorted: readonly string[], title: string): number {
   return lowerBoundBy(sorted.length, (k) => sorted[k] < title);
