@@ -56,7 +56,8 @@ const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
 const PAGE_FILES = { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' as const } }] };
 
 const parses = new Map<string, { version: number; page: PageContext }>();
-const pending = new Map<string, NodeJS.Timeout>();
+/** Each page's scheduled check, as the function that cancels it. */
+const pending = new Map<string, () => void>();
 
 /** The page of an open `file:` document, parsed once per version; undefined for anything else. */
 function pageOf(uri: string): PageContext | undefined {
@@ -115,8 +116,8 @@ async function validateEarly(uri: string) {
 }
 
 function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
-  clearTimeout(pending.get(uri));
-  pending.set(uri, setTimeout(() => {
+  pending.get(uri)?.();
+  const check = () => {
     pending.delete(uri);
     if (indexed) validate(uri);
     else {
@@ -125,7 +126,15 @@ function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
         .then(() => ready)
         .then(() => validate(uri));
     }
-  }, delay));
+  };
+  // Without a delay, at the end of this turn of the event loop (changes already received coalesce), not a timer's 1 ms later.
+  if (delay > 0) {
+    const timer = setTimeout(check, delay);
+    pending.set(uri, () => clearTimeout(timer));
+  } else {
+    const immediate = setImmediate(check);
+    pending.set(uri, () => clearImmediate(immediate));
+  }
 }
 
 let status: IndexStatus = { phase: 'listing', pages: 0, fromCache: false };
@@ -301,7 +310,7 @@ documents.onDidClose((e) => {
   parses.delete(e.document.uri);
   const file = filePath(e.document.uri);
   if (file) void workspace.refreshLinks(file);
-  clearTimeout(pending.get(e.document.uri));
+  pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });

@@ -9,6 +9,7 @@
 // since it was built are looked at directly until there are too many, when it is rebuilt.
 import type { ParsedPage } from '../parse';
 import { HashSlots, PackedStrings, hashString } from './packed';
+import { finish, type Steps } from './pacing';
 
 /** A page's file stamp when its links were read, so a persisted graph can tell stale pages. */
 export interface PageStamp { mtimeMs: number; size: number }
@@ -32,6 +33,9 @@ export interface LinkGraphData {
 /** Pages changed since the reverse index was built, above which it is rebuilt rather than patched. */
 const REBUILD_AFTER = 4096;
 
+/** Pages handled between two yields of work done in steps. */
+const PAGES_PER_STEP = 16_384;
+
 export class LinkGraph {
   private titles = new Interner();
   private incoming = new Uint32Array(1024);
@@ -52,6 +56,8 @@ export class LinkGraph {
 
   /** Pages read so far by the background scan, of `total`; `complete` once all were. */
   progress = { done: 0, total: 0, complete: false };
+  /** Counts the pages recorded or forgotten: work done in steps (`packing`) is void if it moved meanwhile. */
+  changes = 0;
 
   /** Records the titles a page links (see `linkTargets`), replacing what it linked before. */
   record(file: string, titles: readonly string[], stamp: PageStamp = { mtimeMs: 0, size: -1 }): void {
@@ -70,6 +76,7 @@ export class LinkGraph {
     this.mtimes[page] = stamp.mtimeMs;
     this.sizes[page] = stamp.size;
     this.changed.add(page);
+    this.changes++;
   }
 
   forget(file: string): void {
@@ -77,6 +84,7 @@ export class LinkGraph {
     if (page === undefined || this.start[page] < 0) return;
     this.drop(page);
     this.changed.add(page);
+    this.changes++;
   }
 
   /** The stamp of the file a page's links were recorded from, if they were recorded from a file. */
@@ -109,11 +117,6 @@ export class LinkGraph {
     return this.pagesLinking(wanted).size;
   }
 
-  /** Builds the reverse index now (after a scan, in the background) rather than on the first request. */
-  prepareLookups(): void {
-    this.reverseIndex();
-  }
-
   private pagesLinking(wanted: Set<number>): Set<number> {
     if (wanted.size === 0) return new Set();
     const reverse = this.reverseIndex();
@@ -138,22 +141,34 @@ export class LinkGraph {
 
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
-    const pages = Array.from({ length: this.files.size }, (_, p) => p).filter((p) => this.start[p] >= 0);
+    return finish(this.packing());
+  }
+
+  /** `toData` in steps (see `finishPaced`): its answer holds only if `changes` did not move meanwhile. */
+  *packing(): Steps<LinkGraphData> {
+    // Plain loops: a subarray per page costs more than copying its few targets.
+    const recorded = new Uint32Array(this.files.size);
+    let count = 0;
+    for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) recorded[count++] = p;
+    const pages = recorded.subarray(0, count);
     const offsets = new Uint32Array(pages.length + 1);
     const targets = new Uint32Array(this.live);
     let n = 0;
-    pages.forEach((p, i) => {
+    for (let i = 0; i < pages.length; i++) {
+      if (i % PAGES_PER_STEP === 0) yield;
       offsets[i] = n;
-      targets.set(this.log.subarray(this.start[p], this.start[p] + this.length[p]), n);
-      n += this.length[p];
-    });
+      const from = this.start[pages[i]];
+      const to = from + this.length[pages[i]];
+      for (let k = from; k < to; k++) targets[n++] = this.log[k];
+    }
     offsets[pages.length] = n;
-    const titles = this.titles.packed();
-    const files = pages.length === this.files.size ? this.files.packed() : withSlots(PackedStrings.of(pages.map((p) => this.files.at(p))));
+    yield;
+    const titles = yield* this.titles.packing();
+    const files = pages.length === this.files.size ? yield* this.files.packing() : yield* packingWithSlots(Array.from(pages, (p) => this.files.at(p)));
     // The live reverse index numbers pages as the data does when no page was dropped.
-    const reverse = this.reverse && this.changed.size === 0 && pages.length === this.files.size ? this.reverse : invert(titles.strings.size, (visit) => {
-      for (let p = 0; p < pages.length; p++) for (let k = offsets[p]; k < offsets[p + 1]; k++) visit(targets[k], p);
-    });
+    const reverse = this.reverse && this.changed.size === 0 && pages.length === this.files.size
+      ? this.reverse
+      : yield* inverting(titles.strings.size, pages.length, (p) => offsets[p], (p) => offsets[p + 1], targets);
     return {
       titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets,
       mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),
@@ -205,17 +220,10 @@ export class LinkGraph {
 
   private reverseIndex(): ReverseIndex {
     if (this.reverse && this.changed.size <= REBUILD_AFTER) return this.reverse;
-    this.reverse = invert(this.titles.size, (visit) => this.eachLink(visit));
+    const from = (p: number) => Math.max(0, this.start[p]);
+    this.reverse = finish(inverting(this.titles.size, this.files.size, from, (p) => from(p) + this.length[p], this.log));
     this.changed.clear();
     return this.reverse;
-  }
-
-  /** Calls `visit` with every (target, page) pair of the live lists. */
-  private eachLink(visit: (id: number, page: number) => void): void {
-    for (let p = 0; p < this.files.size; p++) {
-      const from = this.start[p];
-      for (let k = from; from >= 0 && k < from + this.length[p]; k++) visit(this.log[k], p);
-    }
   }
 
   private linkedIds(titles: Iterable<string>): Set<number> {
@@ -302,28 +310,39 @@ class Interner {
     return id;
   }
 
-  /** All the strings, packed, with their hash slots. */
-  packed(): { strings: PackedStrings; slots: HashSlots } {
+  /** All the strings, packed, with their hash slots (in steps). */
+  *packing(): Steps<{ strings: PackedStrings; slots: HashSlots }> {
     if (this.addedList.length === 0) return { strings: this.base, slots: this.slots };
-    return withSlots(PackedStrings.of(Array.from({ length: this.size }, (_, id) => this.at(id))));
+    return yield* packingWithSlots(Array.from({ length: this.size }, (_, id) => this.at(id)));
   }
 }
 
-function withSlots(strings: PackedStrings): { strings: PackedStrings; slots: HashSlots } {
-  return { strings, slots: HashSlots.build(strings.size, (i) => strings.hash(i)) };
+function* packingWithSlots(list: readonly string[]): Steps<{ strings: PackedStrings; slots: HashSlots }> {
+  const strings = PackedStrings.of(list);
+  yield;
+  return { strings, slots: yield* HashSlots.building(strings.size, (i) => strings.hash(i)) };
 }
 
 /** Pages by the title they link: `sources[offsets[t]..offsets[t + 1])` link title t. */
 interface ReverseIndex { offsets: Uint32Array; sources: Uint32Array }
 
-/** The reverse index of (title, page) pairs: a counting sort by title, two passes over the pairs. */
-function invert(titles: number, eachLink: (visit: (title: number, page: number) => void) => void): ReverseIndex {
+/**
+ * The reverse index of the pages' targets (page p's are `targets[from(p)..to(p))`): a counting sort
+ * by title, two passes over the pairs.
+ */
+function* inverting(titles: number, pages: number, from: (page: number) => number, to: (page: number) => number, targets: Uint32Array): Steps<ReverseIndex> {
   const offsets = new Uint32Array(titles + 1);
-  eachLink((id) => offsets[id + 1]++);
+  for (let p = 0; p < pages; p++) {
+    if (p % PAGES_PER_STEP === 0) yield;
+    for (let k = from(p), end = to(p); k < end; k++) offsets[targets[k] + 1]++;
+  }
   for (let id = 0; id < titles; id++) offsets[id + 1] += offsets[id];
   const fill = offsets.slice(0, titles);
   const sources = new Uint32Array(offsets[titles]);
-  eachLink((id, page) => { sources[fill[id]++] = page; });
+  for (let p = 0; p < pages; p++) {
+    if (p % PAGES_PER_STEP === 0) yield;
+    for (let k = from(p), end = to(p); k < end; k++) sources[fill[targets[k]]++] = p;
+  }
   return { offsets, sources };
 }
 

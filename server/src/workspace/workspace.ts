@@ -53,6 +53,9 @@ const WORKERS_FROM = 2000;
 /** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
 const SCAN_BATCH = 256;
 
+/** Bounds the memo of title lookups (the CLI resolves millions of distinct titles). */
+const MAX_REMEMBERED_RESOLUTIONS = 100_000;
+
 
 export const DEFAULT_OPTIONS: WorkspaceOptions = { pageFolders: ['**/Page'], maxFileBytes: 2_000_000 };
 
@@ -62,6 +65,8 @@ export class Workspace {
   pageFolders: string[] = [];
   links = new LinkGraph();
   private readonly editedPages = new Set<string>();
+  /** Title lookups of the index's current version (keystrokes re-check the same links). */
+  private resolved = { version: -1, answers: new Map<string, Resolution>() };
   /** The scan the titles came from (listed, or persisted): its folder stamps tell a later start whether titles changed. */
   lastScan: IndexedScan | undefined;
 
@@ -257,14 +262,29 @@ export class Workspace {
       const fromDir = fromFile.slice(0, Math.max(1, fromFile.lastIndexOf(path.sep)));
       if (!this.roots.containsRelative(fromDir, target.path ?? '')) return { state: 'outside', path: path.resolve(fromDir, target.path ?? '') };
     }
-    const title = target.title;
-    if (target.folder === 'Redirect') {
+    // The answer depends only on the index, the title and how the link names it: remembered until the index changes.
+    const redirectFirst = target.folder === 'Redirect';
+    const viaRedirect = link.kind === 'wiki';
+    const key = `${redirectFirst ? 1 : 0}${viaRedirect ? 1 : 0}${target.title}`;
+    if (this.resolved.version !== this.index.version || this.resolved.answers.size >= MAX_REMEMBERED_RESOLUTIONS) {
+      this.resolved = { version: this.index.version, answers: new Map() };
+    }
+    let answer = this.resolved.answers.get(key);
+    if (!answer) {
+      answer = this.resolveTitle(target.title, redirectFirst, viaRedirect);
+      this.resolved.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private resolveTitle(title: string, redirectFirst: boolean, viaRedirect: boolean): Resolution {
+    if (redirectFirst) {
       const page = this.redirectedPage(title);
       if (page) return { state: 'exists', page, match: 'redirect' };
     }
     const found = this.lookUpTitle(title);
     // On the wiki a link to a redirect's title reaches its page; a local link names a file, which must exist.
-    const page = found.state === 'missing' && link.kind === 'wiki' ? this.redirectedPage(title) : undefined;
+    const page = found.state === 'missing' && viaRedirect ? this.redirectedPage(title) : undefined;
     return page ? { state: 'exists', page, match: 'redirect' } : found;
   }
 
@@ -422,7 +442,25 @@ export class Workspace {
       onProgress(done, pages.length);
     }, workerScript, isPaused);
     progress.complete = progress.complete || !isCancelled();
-    if (progress.complete) this.links.prepareLookups();
+    if (progress.complete) await this.packLinks(isCancelled, isPaused);
+  }
+
+  /**
+   * The graph's maps of millions of interned titles become packed arrays (as a persisted graph's
+   * are), so the collector no longer walks them on every major GC; its reverse index comes with
+   * them. In slices, held while the user types; begun again if a page was recorded meanwhile.
+   */
+  private async packLinks(isCancelled: () => boolean, isPaused?: () => boolean): Promise<void> {
+    for (;;) {
+      const graph = this.links;
+      const changes = graph.changes;
+      const data = await finishPaced(graph.packing(), pacer(SCAN_PREP_SLICE_MS, isPaused));
+      if (isCancelled() || graph !== this.links) return;
+      if (graph.changes !== changes) continue;
+      this.links = LinkGraph.fromData(data);
+      this.links.progress = graph.progress;
+      return;
+    }
   }
 
   /** Reads pages' links into the graph (those whose stamp the graph holds only if their file changed). */
