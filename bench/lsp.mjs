@@ -15,6 +15,8 @@ const percentile = (xs, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+/** Keystrokes timed in each phase: enough that p95 is not one unlucky keystroke. */
+const KEYSTROKES = 200;
 
 function procStatus(pid) {
   try {
@@ -162,7 +164,7 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   let version = 1;
   const timeKeystrokes = async () => {
     const keystrokes = [];
-    for (let n = 0; n < 40; n++) {
+    for (let n = 0; n < KEYSTROKES; n++) {
       const v = ++version;
       const at = position(big, Math.floor(big.length / 2));
       const t0 = process.hrtime.bigint();

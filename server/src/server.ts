@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
-import { loadPage, pageContext, type PageContext } from './features/page';
+import { editedPageContext, loadPage, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { hover } from './features/hover';
@@ -55,7 +55,8 @@ const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
 /** The files renames are reported for: pages. */
 const PAGE_FILES = { filters: [{ scheme: 'file', pattern: { glob: '**/*.md', matches: 'file' as const } }] };
 
-const parses = new Map<string, { version: number; page: PageContext }>();
+/** Each open page's last parse, with its text: the next version is parsed again only around the edit. */
+const parses = new Map<string, { version: number; page: PageContext; text: string }>();
 /** Each page's scheduled check, as the function that cancels it. */
 const pending = new Map<string, () => void>();
 
@@ -66,8 +67,8 @@ function pageOf(uri: string): PageContext | undefined {
   if (!document || !file) return undefined;
   const cached = parses.get(uri);
   if (cached && cached.version === document.version) return cached.page;
-  const page = pageContext(document, file, settings.maxPageSize);
-  parses.set(uri, { version: document.version, page });
+  const page = editedPageContext(document, file, settings.maxPageSize, cached);
+  parses.set(uri, { version: document.version, page, text: document.getText() });
   workspace.pageEdited(file, page.parsed);
   return page;
 }

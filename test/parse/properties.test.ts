@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parsePage, type ParsedPage, type Span } from '../../server/src/parse';
+import { parsePage, reparsePage, type ParsedPage, type Span } from '../../server/src/parse';
 import { Workspace } from '../../server/src/workspace/workspace';
 import { findProblems } from '../../server/src/features/diagnostics';
 import { applyEdits, fixesFor } from '../../server/src/features/fixes';
@@ -100,6 +100,63 @@ test('parser: arbitrary text never throws; spans inside the text, on code point 
 
 test('parser: real pages with random edits keep every property', () => {
   fc.assert(fc.property(pageEdits, (edits) => checkParse(editedPage(edits).text)), params);
+});
+
+/** Edits as an editor sends them while typing: mostly one character, now and then a piece that opens or closes a block. */
+const typing = fc.array(fc.record({
+  // Unbiased too: fast-check's doubles lean to the ends, and edits at the start or end leave little to resume.
+  at: fc.oneof(fc.noBias(fc.double({ min: 0, max: 1, noNaN: true })), fc.double({ min: 0, max: 1, noNaN: true })), remove: fc.oneof(fc.constant(0), fc.nat(3), fc.nat(40)), insert: fc.constantFrom('', 'x', '中', ...PIECES),
+}), { minLength: 1, maxLength: 12 });
+
+/** Short pages of block-level lines (lists, notes, code, comments, tables, headings) and edits that add or remove whole line beginnings. */
+const LINE_STARTS = ['', '', '    ', '- ', '1.  ', '2. ', '# ', '```', '~~~', '<!--', '-->', '| ', '[^1]: ', '---', '===', '<table>', '</table>'];
+const LINE_BODIES = ['', 'a', '中文', '[x](../Page/X.md "wikilink")', '\\[1\\]', '[^1]', '（）', '`c`'];
+const LINE_BREAKS = ['\n', '\n', '\n\n', '\r\n', '\r'];
+const blockText = fc.array(fc.tuple(fc.constantFrom(...LINE_STARTS), fc.constantFrom(...LINE_BODIES), fc.constantFrom(...LINE_BREAKS)), { maxLength: 14 })
+  .map((lines) => lines.map((parts) => parts.join('')).join(''));
+const blockEdits = fc.array(fc.record({
+  at: fc.oneof(fc.noBias(fc.double({ min: 0, max: 1, noNaN: true })), fc.double({ min: 0, max: 1, noNaN: true })),
+  remove: fc.nat(6), insert: fc.constantFrom(...LINE_STARTS, ...LINE_BODIES, ...LINE_BREAKS),
+}), { minLength: 1, maxLength: 8 });
+
+test('parser: a page parsed again in part after each edit (reparsePage) is the page parsed whole', () => {
+  const check = (start: string, edits: { at: number; remove: number; insert: string }[]) => {
+    let text = start;
+    let parsed = parsePage(text, { resumable: true });
+    for (const e of edits) {
+      const at = Math.floor(e.at * text.length);
+      const next = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+      parsed = reparsePage(parsed, text, next, { resumable: true });
+      assert.deepStrictEqual(parsed, parsePage(next));
+      text = next;
+    }
+  };
+  fc.assert(fc.property(fc.nat(realPages.length - 1), typing, (page, edits) => check(realPages[page].text, edits)), params);
+  fc.assert(fc.property(wikiText, typing, check), params);
+  fc.assert(fc.property(blockText, blockEdits, check), params);
+  // Line breaks as \r\n: a checkpoint's line break may become \r\n by an edit just after it.
+  fc.assert(fc.property(fc.nat(realPages.length - 1), typing, (page, edits) => check(realPages[page].text.replace(/\n/g, '\r\n'), edits)), params);
+});
+
+test('parser: reparsing after a line break made \\r\\n by an edit just after it', () => {
+  // The line after the heading starts after `\r`; with `\n` typed there it starts one later, and is no longer after a blank line.
+  const text = '# h\r    c';
+  const edited = '# h\r\n    c';
+  assert.deepStrictEqual(reparsePage(parsePage(text, { resumable: true }), text, edited), parsePage(edited));
+});
+
+test('parser: reparsing after an edit in the middle keeps the nodes before it and shifts those after it', () => {
+  const text = realPages.map((p) => p.text).join('\n\n');
+  const previous = parsePage(text, { resumable: true });
+  const at = text.indexOf('\n\n', text.length >> 1) + 2;
+  const edited = text.slice(0, at) + '新段落。\n\n' + text.slice(at);
+  const parsed = reparsePage(previous, text, edited, { resumable: true });
+  assert.strictEqual(parsed.links[0], previous.links[0], 'a link before the edit is the old parse\'s own');
+  const last = parsed.links[parsed.links.length - 1];
+  const oldLast = previous.links[previous.links.length - 1];
+  assert.notStrictEqual(last, oldLast);
+  assert.equal(last.start, oldLast.start + '新段落。\n\n'.length);
+  assert.deepStrictEqual(parsed, parsePage(edited));
 });
 
 test('fixes: every fix offered on a fuzzed page edits only its finding and adds no problem of another kind', async () => {

@@ -331,12 +331,7 @@ const segmenters = new Map<WikiLanguage, Intl.Segmenter>();
 function sharedLabels(texts: readonly string[], language: WikiLanguage): string[] {
   // Sorted, any two texts share what the texts between them share: neighbours give every shared beginning.
   const sorted = [...texts].sort();
-  const boundaries = new Map<string, number[]>();
-  const boundaryAt = (text: string, at: number) => {
-    let found = boundaries.get(text);
-    if (!found) boundaries.set(text, (found = wordBoundaries(text, language)));
-    return found.includes(at);
-  };
+  const boundaryAt = (text: string, at: number) => wordBoundaries(text, language).includes(at);
   const found = new Set<string>();
   for (let k = 1; k < sorted.length; k++) {
     const label = commonLabel(sorted[k - 1], sorted[k], boundaryAt);
@@ -362,7 +357,18 @@ function segmenter(language: WikiLanguage): Intl.Segmenter {
   return found;
 }
 
+/** Word boundaries of texts, per language: a page's texts are segmented again on every keystroke. */
+const boundaryCache = new Map<string, number[]>();
+const BOUNDARY_CACHE_LIMIT = 20_000;
+
 function wordBoundaries(text: string, language: WikiLanguage): number[] {
-  return [...segmenter(language).segment(text.split(BREAK).join(' '))].map((s) => s.index);
+  const key = `${language}:${text}`;
+  let found = boundaryCache.get(key);
+  if (!found) {
+    if (boundaryCache.size >= BOUNDARY_CACHE_LIMIT) boundaryCache.clear();
+    found = [...segmenter(language).segment(text.split(BREAK).join(' '))].map((s) => s.index);
+    boundaryCache.set(key, found);
+  }
+  return found;
 }
 

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, TextEdit } from 'vscode-languageserver';
-import { parsePage, type LinkNode, type ParsedPage, type Span } from '../parse';
+import { parsePage, reparsePage, type LinkNode, type ParsedPage, type Span } from '../parse';
 import type { Workspace } from '../workspace/workspace';
 
 export interface PageContext {
@@ -14,6 +14,16 @@ export interface PageContext {
 
 export function pageContext(document: TextDocument, file: string, maxLength: number): PageContext {
   return { document, file, parsed: parsePage(document.getText(), { maxLength }) };
+}
+
+/**
+ * The page of a document the user edits: parsed so that the next version is parsed again only
+ * around the edit (`reparsePage`), given this version's page and text.
+ */
+export function editedPageContext(document: TextDocument, file: string, maxLength: number, previous?: { page: PageContext; text: string }): PageContext {
+  const text = document.getText();
+  const options = { maxLength, resumable: true };
+  return { document, file, parsed: previous ? reparsePage(previous.page.parsed, previous.text, text, options) : parsePage(text, options) };
 }
 
 export function spanRange(document: TextDocument, span: Span): Range {

@@ -1,5 +1,5 @@
 export * from './syntax';
-export { parsePage, categoryTitles, type ParseOptions } from './parsePage';
+export { parsePage, reparsePage, categoryTitles, type ParseOptions } from './parsePage';
 export { linkTextMeaning } from './inline';
 export {
   normalizeTitle, upperFirst, unescapeMarkdown, percentDecode, classifyDestination,

@@ -8,6 +8,8 @@ import { isWhiteSpace } from './title';
 export interface ParseOptions {
   /** Parse at most this many characters; the rest of the page is left unparsed. */
   maxLength?: number;
+  /** Keep what `reparsePage` needs to parse an edited version of this text again in part (the editor's pages). */
+  resumable?: boolean;
 }
 
 interface Line {
@@ -18,8 +20,8 @@ interface Line {
   next: number;
 }
 
-function* lines(text: string, limit: number): Generator<Line> {
-  let start = 0;
+function* lines(text: string, limit: number, from: number): Generator<Line> {
+  let start = from;
   // The next \n and \r at or after `start`, found with the native indexOf (a JS loop over every character is several times slower).
   let lf = -1;
   let cr = -1;
@@ -60,7 +62,86 @@ function mayStartBlock(content: string): boolean {
 }
 
 export function parsePage(text: string, options: ParseOptions = {}): ParsedPage {
+  return parseFrom(text, Math.min(text.length, options.maxLength ?? Infinity), options.resumable === true);
+}
+
+/**
+ * The parse of `text`, an edit of `previousText` whose parse (made `resumable`) is `previous`: the
+ * same answer as `parsePage(text)`, found by parsing only from the last quiet line before the edit
+ * (no open block, paragraph, list item or note) until the parse is quiet again in the same state at
+ * a line the old parse was quiet at, then taking the old parse's rest, shifted.
+ */
+export function reparsePage(previous: ParsedPage, previousText: string, text: string, options: ParseOptions = {}): ParsedPage {
   const limit = Math.min(text.length, options.maxLength ?? Infinity);
+  const state = resumeStates.get(previous);
+  if (!state || limit < text.length || previous.parsedLength < previousText.length) return parseFrom(text, limit, true);
+  // The edit: what lies between the texts' common beginning and their common end.
+  const shorter = Math.min(text.length, previousText.length);
+  const editStart = sameRun(text, previousText, 0, 0, shorter, 1);
+  const tail = sameRun(text, previousText, text.length, previousText.length, shorter - editStart, -1);
+  return parseFrom(text, limit, true, { previous, state, editStart, editEnd: text.length - tail, delta: text.length - previousText.length });
+}
+
+/**
+ * How many characters of `a` and `b` agree from `a[i]` and `b[j]` on (`step` 1), or before them
+ * backwards (`step` -1), at most `max`: compared a block at a time natively, then one by one.
+ */
+function sameRun(a: string, b: string, i: number, j: number, max: number, step: 1 | -1): number {
+  let n = 0;
+  for (const block of [4096, 64]) {
+    while (n + block <= max) {
+      const equal = step === 1
+        ? a.slice(i + n, i + n + block) === b.slice(j + n, j + n + block)
+        : a.slice(i - n - block, i - n) === b.slice(j - n - block, j - n);
+      if (!equal) break;
+      n += block;
+    }
+  }
+  while (n < max && (step === 1 ? a.charCodeAt(i + n) === b.charCodeAt(j + n) : a.charCodeAt(i - n - 1) === b.charCodeAt(j - n - 1))) n++;
+  return n;
+}
+
+/** What a resumable parse keeps beside its page: its checkpoints and the block state the page does not show. */
+interface ResumeState {
+  /** Flat records of `Checkpoint.Size` numbers, one for each quiet line, in order. */
+  checkpoints: number[];
+  orderedItems: OrderedItem[];
+  gfmNotes: FootnoteNote[];
+  lastOtherBlock: number;
+}
+const resumeStates = new WeakMap<ParsedPage, ResumeState>();
+
+interface OrderedItem { label: string; start: number; end: number; contentStart: number; contentEnd: number; topLevel: boolean }
+
+/** A quiet line's start, the state before it, and how many nodes of each list (`nodeLists`) come before it. */
+const enum Checkpoint { Offset, Flags, LastOtherBlock, Lengths, Size = Lengths + 11 }
+const PREV_BLANK = 1;
+const IN_LIST = 2;
+
+interface Edit {
+  previous: ParsedPage;
+  state: ResumeState;
+  /** The new text's [editStart, editEnd) replaced the old text's [editStart, editEnd - delta). */
+  editStart: number;
+  editEnd: number;
+  delta: number;
+}
+
+/** A page's node lists and the block state's, in the order of a checkpoint's lengths. */
+function nodeLists(page: ParsedPage, state: Pick<ResumeState, 'orderedItems' | 'gfmNotes'>): Span[][] {
+  return [page.links, page.headings, page.footnoteRefs, page.emptyParens, page.variantMarkup, page.codeBlocks, page.codeSpans, page.comments, page.tables, state.orderedItems, state.gfmNotes];
+}
+
+const OFFSET_FIELDS = ['start', 'end', 'textStart', 'textEnd', 'destStart', 'destEnd', 'contentStart', 'contentEnd'];
+
+/** A copy of a node with each of its offsets moved by `delta`. */
+function shifted<T extends Span>(node: T, delta: number): T {
+  const copy = { ...node } as unknown as Record<string, unknown>;
+  for (const field of OFFSET_FIELDS) if (typeof copy[field] === 'number') copy[field] = (copy[field] as number) + delta;
+  return copy as unknown as T;
+}
+
+function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit): ParsedPage {
   const page: ParsedPage = {
     parsedLength: limit,
     links: [], headings: [], footnoteRefs: [], footnoteNotes: [], emptyParens: [], variantMarkup: [],
@@ -87,13 +168,43 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
   let prevBlank = true;
   let inList = false;
   // Ordered list items and GFM note definitions; which of them are the notes is decided at the end.
-  const orderedItems: { label: string; start: number; end: number; contentStart: number; contentEnd: number; topLevel: boolean }[] = [];
-  let openItem: (typeof orderedItems)[number] | undefined;
+  const orderedItems: OrderedItem[] = [];
+  let openItem: OrderedItem | undefined;
   let lastOtherBlock = -1; // end of the last block that is neither an ordered item nor blank
   const gfmNotes: FootnoteNote[] = [];
   let openGfmNote: FootnoteNote | undefined;
+  const lists = nodeLists(page, { orderedItems, gfmNotes });
+  const checkpoints: number[] = [];
 
-  for (const line of lines(text, limit)) {
+  // After an edit, the old parse up to its last checkpoint before the edit is this one's.
+  let from = 0;
+  let oldCheckpoint = 0; // the old checkpoint `resync` looks at next
+  if (edit) {
+    const old = edit.state.checkpoints;
+    let k = -1;
+    // Strictly before: where a line break at the checkpoint ends (`\r` or `\r\n`) depends on the character after it.
+    for (let c = 0; c < old.length && old[c + Checkpoint.Offset] < edit.editStart; c += Checkpoint.Size) k = c;
+    if (k >= 0) {
+      const oldLists = nodeLists(edit.previous, edit.state);
+      for (let l = 0; l < lists.length; l++) for (let n = 0; n < old[k + Checkpoint.Lengths + l]; n++) lists[l].push(oldLists[l][n]);
+      for (let c = 0; c < k; c++) checkpoints.push(old[c]);
+      from = old[k + Checkpoint.Offset];
+      prevBlank = (old[k + Checkpoint.Flags] & PREV_BLANK) !== 0;
+      inList = (old[k + Checkpoint.Flags] & IN_LIST) !== 0;
+      lastOtherBlock = old[k + Checkpoint.LastOtherBlock];
+      oldCheckpoint = k;
+    }
+  }
+  let resynced = false;
+
+  for (const line of lines(text, limit, from)) {
+    if (resumable && segStart < 0 && !fence && comment === undefined && !indentedCode && !pipeTable && htmlTable === undefined && !openItem && !openGfmNote) {
+      const flags = (prevBlank ? PREV_BLANK : 0) | (inList ? IN_LIST : 0);
+      // Past the edit (and the character after it), quiet where the old parse was, in the same state: the rest is the old parse's.
+      if (edit && line.start > edit.editEnd && (resynced = resync(edit, line.start, flags))) break;
+      checkpoints.push(line.start, flags, lastOtherBlock);
+      for (const list of lists) checkpoints.push(list.length);
+    }
     const content = text.slice(line.start, line.end);
 
     if (fence) {
@@ -282,15 +393,18 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
     prevBlank = false;
   }
 
-  flush();
-  if (fence) page.codeBlocks.push({ start: fence.start, end: limit });
-  if (indentedCode) page.codeBlocks.push(indentedCode);
-  if (comment !== undefined) page.comments.push({ start: comment, end: limit });
-  if (pipeTable) page.tables.push(pipeTable);
-  if (htmlTable !== undefined) {
-    page.tables.push({ start: htmlTable, end: limit, form: 'html' });
-    scanInline(text, htmlTable, limit, sink);
+  if (!resynced) {
+    flush();
+    if (fence) page.codeBlocks.push({ start: fence.start, end: limit });
+    if (indentedCode) page.codeBlocks.push(indentedCode);
+    if (comment !== undefined) page.comments.push({ start: comment, end: limit });
+    if (pipeTable) page.tables.push(pipeTable);
+    if (htmlTable !== undefined) {
+      page.tables.push({ start: htmlTable, end: limit, form: 'html' });
+      scanInline(text, htmlTable, limit, sink);
+    }
   }
+  if (resumable) resumeStates.set(page, { checkpoints, orderedItems, gfmNotes, lastOtherBlock });
 
   // The older generation's notes are the ordered list that closes a page with `\[N\]` refs: its
   // top-level items after the last other block.
@@ -310,6 +424,32 @@ export function parsePage(text: string, options: ParseOptions = {}): ParsedPage 
   sortBySpan(page.emptyParens);
   sortBySpan(page.codeSpans);
   return page;
+
+  /**
+   * At a quiet line of the new text past the edit: when the old parse was quiet at the same line
+   * (shifted by the edit) in the same state, takes the old parse's nodes and checkpoints from there.
+   */
+  function resync({ previous, state, delta }: Edit, at: number, flags: number): boolean {
+    const old = state.checkpoints;
+    while (oldCheckpoint < old.length && old[oldCheckpoint + Checkpoint.Offset] < at - delta) oldCheckpoint += Checkpoint.Size;
+    const k = oldCheckpoint;
+    if (k >= old.length || old[k + Checkpoint.Offset] !== at - delta || old[k + Checkpoint.Flags] !== flags) return false;
+    const oldLists = nodeLists(previous, state);
+    const lengths = lists.map((list) => list.length);
+    for (let l = 0; l < lists.length; l++) {
+      for (let n = old[k + Checkpoint.Lengths + l]; n < oldLists[l].length; n++) lists[l].push(shifted(oldLists[l][n], delta));
+    }
+    // The last other block: the old rest's if it has one, else the one before this line.
+    const lastBefore = lastOtherBlock;
+    const oldBefore = old[k + Checkpoint.LastOtherBlock];
+    const moved = (last: number) => (last === oldBefore ? lastBefore : last + delta);
+    for (let c = k; c < old.length; c += Checkpoint.Size) {
+      checkpoints.push(old[c + Checkpoint.Offset] + delta, old[c + Checkpoint.Flags], moved(old[c + Checkpoint.LastOtherBlock]));
+      for (let l = 0; l < lists.length; l++) checkpoints.push(old[c + Checkpoint.Lengths + l] - old[k + Checkpoint.Lengths + l] + lengths[l]);
+    }
+    lastOtherBlock = moved(state.lastOtherBlock);
+    return true;
+  }
 
   function closeItems() {
     openItem = undefined;

@@ -1,5 +1,6 @@
 // Work spread over worker threads in batches: fast workers take more batches, each result comes
 // back with its batch number. Used by the server's background content scan and by the CLI.
+import { readlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import { Worker, parentPort } from 'node:worker_threads';
 
@@ -21,22 +22,26 @@ export function workerCount(limit: number): number {
 /** How often a paused pool looks again whether it may go on. */
 const PAUSE_POLL_MS = 50;
 
+/** Tells a worker it works in the background (see `lowerThreadPriority`). */
+const BACKGROUND_ARG = '--wiki-markdown-background';
+
 /**
  * Runs `script` on `workers` threads (each gets `data` as workerData), sends it `items` in batches
  * of `batchSize` (each item turned into what is sent by `prepare`, as its batch goes out) and hands
  * each batch's results to `onBatch`, in the order they arrive. While `isPaused` says so, no new
- * batch goes out (the cores are left to what the user is doing).
+ * batch goes out (the cores are left to what the user is doing). `background` workers run at the
+ * lowest priority, so that the batches already out never slow the thread that answers the user.
  */
 export async function runInWorkers<T, R, M = T>(
   script: string, data: unknown, items: ItemList<T>,
-  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M },
+  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M; background?: boolean },
   onBatch: (batch: number, results: R[], items: T[]) => void,
 ): Promise<void> {
   let next = 0;
   /** The items of each batch out at a worker (a list may make them anew on each slice). */
   const sent = new Map<number, T[]>();
   await Promise.all(Array.from({ length: options.workers }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: data });
+    const worker = new Worker(script, { workerData: data, argv: options.background ? [BACKGROUND_ARG] : [] });
     const send = () => {
       if (next * options.batchSize >= items.length || options.isCancelled?.()) {
         void worker.terminate().then(() => resolve());
@@ -65,6 +70,7 @@ export async function runInWorkers<T, R, M = T>(
 
 /** The worker side of `runInWorkers`: answers each batch with `handle` applied to its items in order. */
 export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
+  if (process.argv.includes(BACKGROUND_ARG)) lowerThreadPriority();
   const port = parentPort!;
   port.on('message', async ({ batch, items }: BatchMessage<T>) => {
     const results: R[] = [];
@@ -72,4 +78,17 @@ export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
     const message: ResultMessage<R> = { batch, results };
     port.postMessage(message);
   });
+}
+
+/**
+ * Lowers this thread's scheduling priority to the least. Linux keeps a nice value per thread, and
+ * `/proc/thread-self` names this thread's id; elsewhere the worker stays at normal priority.
+ */
+function lowerThreadPriority(): void {
+  try {
+    const thread = Number(/\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
+    if (thread) os.setPriority(thread, os.constants.priority.PRIORITY_LOW);
+  } catch {
+    // No per-thread priority here: nothing to lower.
+  }
 }

@@ -477,7 +477,7 @@ export class Workspace {
     let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (_, results, batchFiles) => {
+      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp, background: true }, (_, results, batchFiles) => {
         results.forEach((links, i) => take(batchFiles[i], links));
         onProgress((done += results.length));
       });
