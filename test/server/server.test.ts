@@ -180,6 +180,34 @@ test('edits refresh diagnostics; settings turn a code off', async () => {
   await client.diagnosticsFor(uri, (d) => d.length === 2);
 });
 
+test('typing: after each edit, the diagnostics of the text checked whole (the page is parsed again only around the edit)', async () => {
+  const checkedWhole = async (text: string) => {
+    const uri = await client.open(ws.page('Whole.md'), text);
+    const ds = await client.diagnosticsFor(uri);
+    await client.notify('textDocument/didClose', { textDocument: { uri } });
+    return ds;
+  };
+  const lineStart = (text: string, fraction: number) => text.indexOf('\n', Math.floor(text.length * fraction)) + 1;
+  const edits: ((text: string) => string)[] = [
+    (t) => { const at = lineStart(t, 0.5); return `${t.slice(0, at)}\n新段落[个人电脑的](../Page/个人电脑.md "wikilink")\n\n${t.slice(at)}`; },
+    (t) => { const at = Math.floor(t.length / 3); return t.slice(0, at) + t.slice(at + 30); },
+    (t) => { const at = lineStart(t, 0.6); return `${t.slice(0, at)}1.  ${t.slice(at)}`; },
+    (t) => { const at = lineStart(t, 0.4); return `${t.slice(0, at)}\`\`\`\n${t.slice(at)}`; },
+    (t) => t.replace('```\n', ''),
+    (t) => `${t}x`,
+  ];
+  let text = amiga.text;
+  const uri = await client.open(ws.page('Typing.md'), text);
+  await client.diagnosticsFor(uri);
+  for (const edit of edits) {
+    text = edit(text);
+    await client.change(uri, text);
+    const typed = await client.diagnosticsFor(uri);
+    assert.deepEqual(typed, await checkedWhole(text));
+  }
+  await client.notify('textDocument/didClose', { textDocument: { uri } });
+});
+
 test('links that escape the workspace: an error, never read, never shown', async () => {
   const text = readFileSync(ws.page('Escape.md'), 'utf8');
   const uri = await client.open(ws.page('Escape.md'), text);
