@@ -3,7 +3,7 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
-import { HashSlots, PackedStrings, allInRange, hashString, idsInKeyOrder, lowerBound } from './packed';
+import { HashSlots, PackedStrings, allInRange, hashString, idsInKeyOrder, lowerBound, lowerBoundBy } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan } from './variants';
@@ -45,29 +45,38 @@ function titleOrder(text: string, offsets: Uint32Array, redirect: Uint8Array): U
   return idsInKeyOrder(pages, title);
 }
 
-/** Pages (not redirects) grouped by the first unit of their title: `ids[start, end)` for each unit. */
-function groupByFirstUnit(text: string, offsets: Uint32Array, redirect: Uint8Array): { starts: Map<number, [number, number]>; ids: Uint32Array } {
-  const starts = new Map<number, [number, number]>();
+/**
+ * Pages (not redirects) grouped by the first two units of their title (a one-unit title by its unit
+ * and 0): `ids[starts[g], starts[g + 1])` for the group whose key (first unit * 0x10000 + second)
+ * is `keys[g]`, keys ascending, so that the groups of one first unit are neighbours.
+ */
+interface PrefixGroups { keys: number[]; starts: Uint32Array; ids: Uint32Array }
+
+function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint8Array): PrefixGroups {
+  const keyOf = (i: number) => text.charCodeAt(offsets[i]) * 0x10000 + (offsets[i + 1] - offsets[i] > 1 ? text.charCodeAt(offsets[i] + 1) : 0);
+  const counts = new Map<number, number>();
   for (let i = 0; i < redirect.length; i++) {
     if (redirect[i] || offsets[i + 1] === offsets[i]) continue;
-    const unit = text.charCodeAt(offsets[i]);
-    const range = starts.get(unit);
-    if (range) range[1]++;
-    else starts.set(unit, [0, 1]);
+    const key = keyOf(i);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  // Counts become ranges, then each range fills up to its end.
-  let at = 0;
-  for (const range of starts.values()) {
-    const count = range[1];
-    range[0] = range[1] = at;
-    at += count;
-  }
-  const ids = new Uint32Array(at);
-  for (let i = 0; i < redirect.length; i++) {
+  const keys = [...counts.keys()].sort((a, b) => a - b);
+  const starts = new Uint32Array(keys.length + 1);
+  // Each group's count becomes where it ends; then each id fills its group back from there.
+  const fill = new Map<number, number>();
+  keys.forEach((key, g) => {
+    starts[g + 1] = starts[g] + counts.get(key)!;
+    fill.set(key, starts[g + 1]);
+  });
+  const ids = new Uint32Array(starts[keys.length]);
+  for (let i = redirect.length - 1; i >= 0; i--) {
     if (redirect[i] || offsets[i + 1] === offsets[i]) continue;
-    ids[starts.get(text.charCodeAt(offsets[i]))![1]++] = i;
+    const key = keyOf(i);
+    const at = fill.get(key)! - 1;
+    fill.set(key, at);
+    ids[at] = i;
   }
-  return { starts, ids };
+  return { keys, starts, ids };
 }
 
 /** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
@@ -109,8 +118,8 @@ export class EntryColumns {
 export class EntryTable {
   static readonly empty = EntryTable.of([]);
 
-  /** Pages by the first unit of their title, made on the first prefix search before the title order exists. */
-  private byFirstUnit?: { starts: Map<number, [number, number]>; ids: Uint32Array };
+  /** Pages by the first two units of their title, made on the first prefix search before the title order exists. */
+  private byPrefix?: PrefixGroups;
 
   constructor(readonly parts: EntryTableParts) {}
 
@@ -222,12 +231,16 @@ export class EntryTable {
    */
   titlesStartingWith(prefix: string, limit: number, keep: (title: string) => boolean): string[] {
     const { titles } = this.parts;
-    this.byFirstUnit ??= groupByFirstUnit(titles.text, titles.offsets, this.parts.redirect);
-    const { starts, ids } = this.byFirstUnit;
-    const group = starts.get(prefix.charCodeAt(0));
+    this.byPrefix ??= groupByFirstTwoUnits(titles.text, titles.offsets, this.parts.redirect);
+    const { keys, starts, ids } = this.byPrefix;
+    // The groups of the prefix's first two units, or of its only unit.
+    const low = prefix.charCodeAt(0) * 0x10000 + (prefix.length > 1 ? prefix.charCodeAt(1) : 0);
+    const high = prefix.length > 1 ? low + 1 : low + 0x10000;
     const first: string[] = [];
-    if (!group || limit <= 0) return first;
-    for (let k = group[0]; k < group[1]; k++) {
+    if (limit <= 0) return first;
+    const from = starts[lowerBoundBy(keys.length, (g) => keys[g] < low)];
+    const to = starts[lowerBoundBy(keys.length, (g) => keys[g] < high)];
+    for (let k = from; k < to; k++) {
       const i = ids[k];
       if (titles.offsets[i + 1] - titles.offsets[i] < prefix.length || !titles.text.startsWith(prefix, titles.offsets[i])) continue;
       if (first.length === limit && !titles.below(i, first[limit - 1])) continue;
