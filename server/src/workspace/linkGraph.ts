@@ -146,22 +146,30 @@ export class LinkGraph {
 
   /** `toData` in steps (see `finishPaced`): its answer holds only if `changes` did not move meanwhile. */
   *packing(): Steps<LinkGraphData> {
-    // Plain loops: a subarray per page costs more than copying its few targets.
     const recorded = new Uint32Array(this.files.size);
     let count = 0;
     for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) recorded[count++] = p;
     const pages = recorded.subarray(0, count);
     const offsets = new Uint32Array(pages.length + 1);
-    const targets = new Uint32Array(this.live);
+    // After a first scan the log holds each page once, in page order: it is the targets as they are
+    // (copying them would double the largest array at the moment memory peaks).
+    let inOrder = true;
     let n = 0;
     for (let i = 0; i < pages.length; i++) {
-      if (i % PAGES_PER_STEP === 0) yield;
       offsets[i] = n;
-      const from = this.start[pages[i]];
-      const to = from + this.length[pages[i]];
-      for (let k = from; k < to; k++) targets[n++] = this.log[k];
+      if (this.start[pages[i]] !== n) inOrder = false;
+      n += this.length[pages[i]];
     }
     offsets[pages.length] = n;
+    let targets = this.log.subarray(0, n);
+    if (!inOrder) {
+      targets = new Uint32Array(n);
+      // Plain loops: a subarray per page costs more than copying its few targets.
+      for (let i = 0, k = 0; i < pages.length; i++) {
+        if (i % PAGES_PER_STEP === 0) yield;
+        for (let from = this.start[pages[i]], to = from + this.length[pages[i]]; from < to; from++) targets[k++] = this.log[from];
+      }
+    }
     yield;
     const titles = yield* this.titles.packing();
     const files = pages.length === this.files.size ? yield* this.files.packing() : yield* packingWithSlots(Array.from(pages, (p) => this.files.at(p)));

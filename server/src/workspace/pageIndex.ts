@@ -140,7 +140,7 @@ export class PageIndex {
   titlesWithPrefix(prefix: string, limit: number): string[] {
     if (!this.base.isSorted && prefix) {
       // Until the title order is needed for something else (the persisted index keeps it): the
-      // titles with the prefix's first letter, walked, not all of them sorted first.
+      // titles with the prefix's first two letters, walked, not all of them sorted first.
       const added = [...new Set(Array.from(this.byPath.values(), (e) => e.title))].filter((t) => t.startsWith(prefix) && this.get(t));
       const base = this.base.titlesStartingWith(prefix, limit, (t) => this.get(t) !== undefined);
       return [...new Set([...base, ...added])].sort().slice(0, limit);

@@ -53,8 +53,11 @@ const WORKERS_FROM = 2000;
 /** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
 const SCAN_BATCH = 256;
 
-/** Bounds the memo of title lookups (the CLI resolves millions of distinct titles). */
-const MAX_REMEMBERED_RESOLUTIONS = 100_000;
+/**
+ * Bounds the memo of title lookups to a large page's titles: what keystrokes need. A larger memo
+ * costs the CLI, which resolves millions of distinct titles, more in collected garbage than it saves.
+ */
+const MAX_REMEMBERED_RESOLUTIONS = 4096;
 
 
 export const DEFAULT_OPTIONS: WorkspaceOptions = { pageFolders: ['**/Page'], maxFileBytes: 2_000_000 };

@@ -1,0 +1,50 @@
+// The link graph against a plain model (each page's set of targets), after any records and
+// forgets, live and after packing into the arrays a persisted graph has (`toData` / `fromData`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { LinkGraph } from '../../server/src/workspace/linkGraph';
+
+const FILES = ['/w/Page/A.md', '/w/Page/B.md', '/w/Page/C.md', '/w/Page/D.md'];
+const TITLES = ['甲', '乙', '丙', '丁', 'E', 'F'];
+
+const step = fc.oneof(
+  fc.record({ forget: fc.constant(false), file: fc.constantFrom(...FILES), titles: fc.subarray(TITLES), size: fc.nat(1000) }),
+  fc.record({ forget: fc.constant(true), file: fc.constantFrom(...FILES) }),
+);
+
+function sameAnswers(graph: LinkGraph, model: Map<string, { titles: Set<string>; size: number }>, label: string): void {
+  for (const file of FILES) {
+    const recorded = model.get(file);
+    assert.deepEqual(new Set(graph.targetsOf(file)), recorded?.titles ?? new Set(), `${label}: targets of ${file}`);
+    assert.equal(graph.stampOf(file)?.size, recorded?.size, `${label}: stamp of ${file}`);
+  }
+  assert.deepEqual(new Set(graph.recordedFiles()), new Set(model.keys()), `${label}: recorded files`);
+  for (const title of TITLES) {
+    const linking = [...model].filter(([, r]) => r.titles.has(title)).map(([file]) => file).sort();
+    assert.deepEqual(graph.sourcesOf([title]).sort(), linking, `${label}: pages linking ${title}`);
+    assert.equal(graph.count(title), linking.length, `${label}: count of ${title}`);
+  }
+  const both = new Set([...model].filter(([, r]) => r.titles.has(TITLES[0]) || r.titles.has(TITLES[1])).map(([file]) => file));
+  assert.equal(graph.countSources(TITLES.slice(0, 2)), both.size, `${label}: pages linking either of two titles`);
+}
+
+test('link graph: answers as a plain model after any records and forgets, live and packed', () => {
+  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), (steps, packAt) => {
+    let graph = new LinkGraph();
+    const model = new Map<string, { titles: Set<string>; size: number }>();
+    steps.forEach((s, i) => {
+      if (s.forget) {
+        graph.forget(s.file);
+        model.delete(s.file);
+      } else {
+        graph.record(s.file, s.titles, { mtimeMs: 1, size: s.size });
+        model.set(s.file, { titles: new Set(s.titles), size: s.size });
+      }
+      // Packed midway, the graph goes on from the packed arrays.
+      if (i === packAt) graph = LinkGraph.fromData(graph.toData());
+    });
+    sameAnswers(graph, model, 'live');
+    sameAnswers(LinkGraph.fromData(graph.toData()), model, 'packed');
+  }), { numRuns: 500 });
+});
