@@ -29,10 +29,12 @@ function sameAnswers(graph: LinkGraph, model: Map<string, { titles: Set<string>;
   assert.equal(graph.countSources(TITLES.slice(0, 2)), both.size, `${label}: pages linking either of two titles`);
 }
 
-test('link graph: answers as a plain model after any records and forgets, live and packed', () => {
-  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), (steps, packAt) => {
+test('link graph: answers as a plain model after any records and forgets, live, compacted in steps, and packed', () => {
+  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), fc.array(fc.boolean(), { maxLength: 40 }), (steps, packAt, compactSteps) => {
     let graph = new LinkGraph();
     const model = new Map<string, { titles: Set<string>; size: number }>();
+    // A compaction in steps runs beside the records; one that saw a record meanwhile takes nothing.
+    let compacting: Generator<void, boolean, void> | undefined;
     steps.forEach((s, i) => {
       if (s.forget) {
         graph.forget(s.file);
@@ -42,9 +44,19 @@ test('link graph: answers as a plain model after any records and forgets, live a
         model.set(s.file, { titles: new Set(s.titles), size: s.size });
       }
       // Packed midway, the graph goes on from the packed arrays.
-      if (i === packAt) graph = LinkGraph.fromData(graph.toData());
+      if (i === packAt) {
+        graph = LinkGraph.fromData(graph.toData());
+        compacting = undefined;
+      }
+      if (compactSteps[i]) {
+        compacting ??= graph.compacting();
+        if (compacting.next().done) compacting = undefined;
+      }
     });
     sameAnswers(graph, model, 'live');
+    const left = compacting ?? graph.compacting();
+    for (let next = left.next(); !next.done; next = left.next());
+    sameAnswers(graph, model, 'compacted');
     sameAnswers(LinkGraph.fromData(graph.toData()), model, 'packed');
   }), { numRuns: 500 });
 });

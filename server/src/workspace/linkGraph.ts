@@ -56,7 +56,7 @@ export class LinkGraph {
 
   /** Pages read so far by the background scan, of `total`; `complete` once all were. */
   progress = { done: 0, total: 0, complete: false };
-  /** Counts the pages recorded or forgotten: work done in steps (`packing`) is void if it moved meanwhile. */
+  /** Counts the pages recorded or forgotten: work done in steps (`compacting`) is void if it moved meanwhile. */
   changes = 0;
 
   /** Records the titles a page links (see `linkTargets`), replacing what it linked before. */
@@ -139,13 +139,34 @@ export class LinkGraph {
     return id === undefined ? 0 : this.incoming[id];
   }
 
+  /**
+   * Packs the interned titles and files into the arrays a persisted graph has, one after the other
+   * (so that memory holds one old map and its packed copy at a time), and builds the reverse index:
+   * in steps (see `finishPaced`), each taken only if no page was recorded or forgotten meanwhile.
+   * True when all were taken.
+   */
+  *compacting(): Steps<boolean> {
+    const changes = this.changes;
+    const titles = yield* this.titles.packing();
+    if (this.changes !== changes) return false;
+    this.titles = new Interner(titles.strings, titles.slots);
+    const files = yield* this.files.packing();
+    if (this.changes !== changes) return false;
+    this.files = new Interner(files.strings, files.slots);
+    if (this.reverse && this.changed.size === 0) return true;
+    const reverse = yield* this.inverting();
+    if (this.changes !== changes) return false;
+    this.reverse = reverse;
+    this.changed.clear();
+    return true;
+  }
+
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
     return finish(this.packing());
   }
 
-  /** `toData` in steps (see `finishPaced`): its answer holds only if `changes` did not move meanwhile. */
-  *packing(): Steps<LinkGraphData> {
+  private *packing(): Steps<LinkGraphData> {
     const recorded = new Uint32Array(this.files.size);
     let count = 0;
     for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) recorded[count++] = p;
@@ -228,10 +249,15 @@ export class LinkGraph {
 
   private reverseIndex(): ReverseIndex {
     if (this.reverse && this.changed.size <= REBUILD_AFTER) return this.reverse;
-    const from = (p: number) => Math.max(0, this.start[p]);
-    this.reverse = finish(inverting(this.titles.size, this.files.size, from, (p) => from(p) + this.length[p], this.log));
+    this.reverse = finish(this.inverting());
     this.changed.clear();
     return this.reverse;
+  }
+
+  /** The reverse index of the live lists, in steps. */
+  private inverting(): Steps<ReverseIndex> {
+    const from = (p: number) => Math.max(0, this.start[p]);
+    return inverting(this.titles.size, this.files.size, from, (p) => from(p) + this.length[p], this.log);
   }
 
   private linkedIds(titles: Iterable<string>): Set<number> {

@@ -454,15 +454,9 @@ export class Workspace {
    * them. In slices, held while the user types; begun again if a page was recorded meanwhile.
    */
   private async packLinks(isCancelled: () => boolean, isPaused?: () => boolean): Promise<void> {
-    for (;;) {
-      const graph = this.links;
-      const changes = graph.changes;
-      const data = await finishPaced(graph.packing(), pacer(SCAN_PREP_SLICE_MS, isPaused));
+    const graph = this.links;
+    while (!(await finishPaced(graph.compacting(), pacer(SCAN_PREP_SLICE_MS, isPaused)))) {
       if (isCancelled() || graph !== this.links) return;
-      if (graph.changes !== changes) continue;
-      this.links = LinkGraph.fromData(data);
-      this.links.progress = graph.progress;
-      return;
     }
   }
 
