@@ -98,8 +98,8 @@ export class MemoryFileSystem implements FileSystem {
     return this.nodes.get(p)?.kind === 'link';
   }
 
-  async writeFileAtomic(p: string, data: string | Uint8Array): Promise<void> {
-    this.write(p, data);
+  async writeFileAtomic(p: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void> {
+    this.write(p, typeof data === 'string' || data instanceof Uint8Array ? data : Buffer.concat([...data]));
   }
 
   async makeDirectory(p: string): Promise<void> {

@@ -40,8 +40,8 @@ export interface FileSystem {
   readLink(path: string): Promise<string | undefined>;
   /** Whether the path itself is a symbolic link (not followed). */
   isSymbolicLink(path: string): Promise<boolean>;
-  /** Replaces (or creates) a file's content atomically: a temporary file in the same folder, then a rename. */
-  writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
+  /** Replaces (or creates) a file's content atomically: a temporary file in the same folder (the data, or its parts in order), then a rename. */
+  writeFileAtomic(path: string, data: string | Uint8Array | Iterable<Uint8Array>): Promise<void>;
   /** Creates a folder and its parents, if missing. */
   makeDirectory(path: string): Promise<void>;
   /** Points a symbolic link (made if missing) at `target`, atomically: a temporary link, then a rename. */

@@ -67,7 +67,25 @@ interface Header extends IndexKey {
   lengths: Record<SectionName, number>;
 }
 
+/** The index file as one buffer (see `saveIndex`, which writes it without ever holding all of it). */
 export function encodeIndex(key: IndexKey, index: PersistedIndex): Buffer {
+  const payload = [...payloadParts(key, index)];
+  return Buffer.concat([preamble(payload.reduce((n, part) => n + part.length, 0), payload.reduce((crc, part) => crc32(part, crc), 0)), ...payload]);
+}
+
+/** Strings are encoded this many code units at a time: a few MB of buffer, not a copy of a 100 MB section. */
+const STRING_SLICE = 4 << 20;
+
+/**
+ * The payload in the order it is written: header, then each section, padded to 8 bytes, strings as
+ * UTF-16 a slice at a time. No part is empty: zlib's `crc32` of an empty array without memory behind
+ * it answers 0, not the checksum so far.
+ */
+function* payloadParts(key: IndexKey, index: PersistedIndex): Generator<Uint8Array> {
+  for (const part of sectionParts(key, index)) if (part.length) yield part;
+}
+
+function* sectionParts(key: IndexKey, index: PersistedIndex): Generator<Uint8Array> {
   const t = index.scan.table.parts;
   t.sorted = index.scan.table.sortedPages();
   const g = index.graph ?? { titles: PackedStrings.empty, titleSlots: HashSlots.empty, files: PackedStrings.empty, fileSlots: HashSlots.empty, offsets: new Uint32Array(1), targets: new Uint32Array(0), mtimes: new Float64Array(0), sizes: new Float64Array(0), reverseOffsets: new Uint32Array(1), reverseSources: new Uint32Array(0) };
@@ -80,24 +98,30 @@ export function encodeIndex(key: IndexKey, index: PersistedIndex): Buffer {
     offsets: g.offsets, targets: g.targets, mtimes: g.mtimes, sizes: g.sizes, reverseOffsets: g.reverseOffsets, reverseSources: g.reverseSources,
   };
   const names = Object.keys(SECTIONS) as SectionName[];
-  const bytes = names.map((name) => {
-    const value = sections[name];
-    return typeof value === 'string' ? Buffer.from(value, 'utf16le') : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  });
+  const byteLength = (value: Sections[SectionName]) => (typeof value === 'string' ? value.length * 2 : value.byteLength);
   const header: Header = {
     ...key, pageFolderPaths: index.scan.pageFolders, folders: index.scan.folders, dirs: t.dirs, hasGraph: index.graph !== undefined,
-    lengths: Object.fromEntries(names.map((name, i) => [name, bytes[i].length])) as Record<SectionName, number>,
+    lengths: Object.fromEntries(names.map((name) => [name, byteLength(sections[name])])) as Record<SectionName, number>,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
-  const parts: Uint8Array[] = [u32(headerBytes.length), headerBytes, padding(4 + headerBytes.length)];
-  for (const b of bytes) parts.push(b, padding(b.length));
-  const payload = Buffer.concat(parts);
-  const preamble = Buffer.alloc(PREAMBLE);
-  preamble.write(MAGIC, 0, 'latin1');
-  preamble.writeUInt32LE(INDEX_FORMAT_VERSION, 4);
-  preamble.writeUInt32LE(payload.length, 8);
-  preamble.writeUInt32LE(crc32(payload), 12);
-  return Buffer.concat([preamble, payload]);
+  yield u32(headerBytes.length);
+  yield headerBytes;
+  yield padding(4 + headerBytes.length);
+  for (const name of names) {
+    const value = sections[name];
+    if (typeof value !== 'string') yield new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    else for (let at = 0; at < value.length; at += STRING_SLICE) yield Buffer.from(value.slice(at, at + STRING_SLICE), 'utf16le');
+    yield padding(byteLength(value));
+  }
+}
+
+function preamble(payloadLength: number, payloadChecksum: number): Buffer {
+  const bytes = Buffer.alloc(PREAMBLE);
+  bytes.write(MAGIC, 0, 'latin1');
+  bytes.writeUInt32LE(INDEX_FORMAT_VERSION, 4);
+  bytes.writeUInt32LE(payloadLength, 8);
+  bytes.writeUInt32LE(payloadChecksum, 12);
+  return bytes;
 }
 
 /** The index in `bytes`, or why it cannot be used. `payloadChecksum`: the payload's CRC-32 when already computed (as the file was read). */
@@ -173,7 +197,8 @@ export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Pr
   let received = 0;
   const onPart = (part: Uint8Array) => {
     const skip = Math.max(0, Math.min(part.length, PREAMBLE - received));
-    checksum = crc32(part.subarray(skip), checksum);
+    // Not an empty part: zlib's `crc32` of one without memory behind it answers 0.
+    if (skip < part.length) checksum = crc32(part.subarray(skip), checksum);
     received += part.length;
   };
   try {
@@ -189,9 +214,23 @@ export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Pr
 }
 
 /** Writes the index atomically (a temporary file, then a rename): a reader sees the old file or the new one. */
+/**
+ * Writes the index file part by part (at a million pages it is hundreds of MB: never concatenated),
+ * its length and checksum taken in a first pass, with requests let in between parts.
+ */
 export async function saveIndex(fs: FileSystem, file: string, key: IndexKey, index: PersistedIndex): Promise<void> {
   await fs.makeDirectory(path.dirname(file));
-  await fs.writeFileAtomic(file, encodeIndex(key, index));
+  let length = 0;
+  let checksum = 0;
+  for (const part of payloadParts(key, index)) {
+    length += part.length;
+    checksum = crc32(part, checksum);
+    await letRequestsIn();
+  }
+  await fs.writeFileAtomic(file, (function* () {
+    yield preamble(length, checksum);
+    yield* payloadParts(key, index);
+  })());
 }
 
 /**
