@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LinkGraph } from '../../server/src/workspace/linkGraph';
+import { Interner, LinkGraph } from '../../server/src/workspace/linkGraph';
+import { finish } from '../../server/src/workspace/pacing';
 
 const FILES = ['/w/Page/A.md', '/w/Page/B.md', '/w/Page/C.md', '/w/Page/D.md'];
 const TITLES = ['甲', '乙', '丙', '丁', 'E', 'F'];
@@ -58,5 +59,37 @@ test('link graph: answers as a plain model after any records and forgets, live, 
     for (let next = left.next(); !next.done; next = left.next());
     sameAnswers(graph, model, 'compacted');
     sameAnswers(LinkGraph.fromData(graph.toData()), model, 'packed');
+  }), { numRuns: 500 });
+});
+
+test('interner: numbers strings in the order first seen, across chunks joined as they fill and a packed base', () => {
+  const strings = fc.array(fc.oneof(fc.constantFrom('', 'a', '甲', '乙丙', '\uD800'), fc.string({ maxLength: 4 })), { maxLength: 60 });
+  fc.assert(fc.property(strings, strings, fc.integer({ min: 1, max: 5 }), (first, second, chunk) => {
+    const model = new Map<string, number>();
+    const check = (interner: Interner) => {
+      assert.equal(interner.size, model.size);
+      for (const [s, id] of model) {
+        assert.equal(interner.get(s), id, `id of ${JSON.stringify(s)}`);
+        assert.equal(interner.at(id), s);
+      }
+      assert.equal(interner.get('never added \u0000'), undefined);
+    };
+    let interner = new Interner(undefined, undefined, chunk);
+    for (const s of first) {
+      if (!model.has(s)) model.set(s, model.size);
+      assert.equal(interner.idOf(s), model.get(s));
+    }
+    check(interner);
+    // Packed, the strings become the base of a new interner that goes on numbering after them.
+    const packed = finish(interner.packing());
+    interner = new Interner(packed.strings, packed.slots, chunk);
+    check(interner);
+    for (const s of second) {
+      if (!model.has(s)) model.set(s, model.size);
+      assert.equal(interner.idOf(s), model.get(s));
+    }
+    check(interner);
+    const again = finish(interner.packing());
+    check(new Interner(again.strings, again.slots, chunk));
   }), { numRuns: 500 });
 });

@@ -310,44 +310,97 @@ export class LinkGraph {
   }
 }
 
-/**
- * Strings numbered in the order first seen, looked up both ways: those of the persisted graph in
- * packed arrays (taken as they are at start), later ones in a map.
- */
-class Interner {
-  private readonly added = new Map<string, number>();
-  private readonly addedList: string[] = [];
+/** Strings added to an interner are joined into one string this many at a time. */
+const CHUNK = 1 << 16;
 
-  constructor(private readonly base = PackedStrings.empty, private readonly slots = HashSlots.empty) {}
+/**
+ * Strings numbered in the order first seen, looked up both ways: those of the persisted graph (or
+ * of the last packing) in packed arrays, later ones joined a chunk at a time into one string each,
+ * with hash slots of their own. At a million pages a map of strings cost hundreds of MB more and
+ * gave the collector millions of objects to walk while the scan filled it.
+ */
+export class Interner {
+  /** Added strings: full chunks joined (`sealed[c]`, offsets of its strings), the rest still apart. */
+  private readonly sealed: PackedStrings[] = [];
+  private pending: string[] = [];
+  private addedCount = 0;
+  /** Open addressing over the added strings: id - base.size + 1, 0 for empty; their hashes for growing. */
+  private addedSlots = new Uint32Array(16);
+  private addedHashes = new Uint32Array(16);
+
+  constructor(private readonly base = PackedStrings.empty, private readonly slots = HashSlots.empty, private readonly chunk = CHUNK) {}
 
   get size(): number {
-    return this.base.size + this.addedList.length;
+    return this.base.size + this.addedCount;
   }
 
   get(s: string): number | undefined {
-    // Without a persisted base (a first scan) no hash is needed: this runs for every link read.
-    const id = this.base.size === 0 ? -1 : this.slots.find(hashString(s), (k) => this.base.equals(k, s));
-    return id >= 0 ? id : this.added.get(s);
+    const hash = hashString(s);
+    const id = this.base.size === 0 ? -1 : this.slots.find(hash, (k) => this.base.equals(k, s));
+    if (id >= 0) return id;
+    const mask = this.addedSlots.length - 1;
+    for (let at = hash & mask; this.addedSlots[at] !== 0; at = (at + 1) & mask) {
+      const k = this.addedSlots[at] - 1;
+      if (this.addedHashes[k] === hash && this.addedEquals(k, s)) return this.base.size + k;
+    }
+    return undefined;
   }
 
   at(id: number): string {
-    return id < this.base.size ? this.base.at(id) : this.addedList[id - this.base.size];
+    if (id < this.base.size) return this.base.at(id);
+    const k = id - this.base.size;
+    const c = Math.floor(k / this.chunk);
+    return c < this.sealed.length ? this.sealed[c].at(k % this.chunk) : this.pending[k - this.sealed.length * this.chunk];
   }
 
   idOf(s: string): number {
-    let id = this.get(s);
-    if (id === undefined) {
-      id = this.size;
-      this.addedList.push(s);
-      this.added.set(s, id);
+    const found = this.get(s);
+    if (found !== undefined) return found;
+    const k = this.addedCount++;
+    if (k >= this.addedHashes.length) this.addedHashes = grow(this.addedHashes, k);
+    this.addedHashes[k] = hashString(s);
+    if (this.addedCount * 2 > this.addedSlots.length) this.rehash(this.addedSlots.length * 2);
+    else this.place(k);
+    this.pending.push(s);
+    if (this.pending.length === this.chunk) {
+      this.sealed.push(PackedStrings.of(this.pending));
+      this.pending = [];
     }
-    return id;
+    return this.base.size + k;
+  }
+
+  private addedEquals(k: number, s: string): boolean {
+    const c = Math.floor(k / this.chunk);
+    return c < this.sealed.length ? this.sealed[c].equals(k % this.chunk, s) : this.pending[k - this.sealed.length * this.chunk] === s;
+  }
+
+  private place(k: number): void {
+    const mask = this.addedSlots.length - 1;
+    let at = this.addedHashes[k] & mask;
+    while (this.addedSlots[at] !== 0) at = (at + 1) & mask;
+    this.addedSlots[at] = k + 1;
+  }
+
+  private rehash(size: number): void {
+    this.addedSlots = new Uint32Array(size);
+    for (let k = 0; k < this.addedCount; k++) this.place(k);
   }
 
   /** All the strings, packed, with their hash slots (in steps). */
   *packing(): Steps<{ strings: PackedStrings; slots: HashSlots }> {
-    if (this.addedList.length === 0) return { strings: this.base, slots: this.slots };
-    return yield* packingWithSlots(Array.from({ length: this.size }, (_, id) => this.at(id)));
+    if (this.addedCount === 0) return { strings: this.base, slots: this.slots };
+    const parts = [this.base, ...this.sealed, PackedStrings.of(this.pending)];
+    const offsets = new Uint32Array(this.size + 1);
+    let n = 0;
+    for (const part of parts) {
+      const at = offsets[n];
+      for (let i = 1; i <= part.size; i++) offsets[n + i] = at + part.offsets[i];
+      n += part.size;
+    }
+    yield;
+    const strings = new PackedStrings(parts.map((part) => part.text).join(''), offsets);
+    const base = this.base.size;
+    return { strings, slots: yield* HashSlots.building(strings.size, (i) => (i < base ? strings.hash(i) : this.addedHashes[i - base])) };
   }
 }
 
