@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
+import { pacer } from './workspace/pacing';
 import { editedPageContext, loadPage, type PageContext } from './features/page';
 import { findProblems, toDiagnostics } from './features/diagnostics';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
@@ -82,9 +83,12 @@ function filePath(uri: string): string | undefined {
   }
 }
 
+/** The uri of each open file's document: file events ask for every file whether it is open. */
+const openUris = new Map<string, string>();
+
 function openDocument(file: string): TextDocument | undefined {
-  for (const document of documents.all()) if (filePath(document.uri) === file) return document;
-  return undefined;
+  const uri = openUris.get(file);
+  return uri === undefined ? undefined : documents.get(uri);
 }
 
 /** The open page a request is about, once the index is ready; undefined when the request was cancelled. */
@@ -275,15 +279,15 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 /** File events wait here and are taken in batches: a `git pull` sends thousands at once. */
-const fileEvents: FileChange[] = [];
+/** File events as received: their paths are made in the paced drain (a `git pull` sends tens of thousands at once). */
+const fileEvents: { uri: string; type: FileChange['type'] }[] = [];
 let drainingFileEvents: Promise<void> | undefined;
 const EVENT_TYPES = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
-    const file = filePath(change.uri);
     const type = EVENT_TYPES[change.type as keyof typeof EVENT_TYPES];
-    if (file && type) fileEvents.push({ file, type });
+    if (type) fileEvents.push({ uri: change.uri, type });
   }
   drainingFileEvents ??= drainFileEvents();
 });
@@ -292,7 +296,15 @@ async function drainFileEvents() {
   await ready;
   while (fileEvents.length) {
     const current = workspace;
-    const titlesChanged = await current.applyFileChanges(fileEvents.splice(0), (file) => openDocument(file) !== undefined, path.join(__dirname, 'scanWorker.js'));
+    const changes: FileChange[] = [];
+    const pause = pacer();
+    for (const { uri, type } of fileEvents.splice(0)) {
+      const due = pause();
+      if (due) await due;
+      const file = filePath(uri);
+      if (file) changes.push({ file, type });
+    }
+    const titlesChanged = await current.applyFileChanges(changes, (file) => openDocument(file) !== undefined, path.join(__dirname, 'scanWorker.js'));
     if (titlesChanged && current === workspace) revalidateAll();
   }
   drainingFileEvents = undefined;
@@ -301,7 +313,11 @@ async function drainFileEvents() {
 
 /** Pages whose open has not been checked yet: a page just opened is checked at once, an edit after a pause in typing. */
 const opening = new Set<string>();
-documents.onDidOpen((e) => opening.add(e.document.uri));
+documents.onDidOpen((e) => {
+  opening.add(e.document.uri);
+  const file = filePath(e.document.uri);
+  if (file) openUris.set(file, e.document.uri);
+});
 documents.onDidChangeContent((e) => {
   if (opening.delete(e.document.uri)) return scheduleValidation(e.document.uri, 0);
   lastEditAt = Date.now();
@@ -310,6 +326,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   parses.delete(e.document.uri);
   const file = filePath(e.document.uri);
+  if (file && openUris.get(file) === e.document.uri) openUris.delete(file);
   if (file) void workspace.refreshLinks(file);
   pending.get(e.document.uri)?.();
   pending.delete(e.document.uri);
