@@ -71,12 +71,21 @@ async function main(argv: string[]): Promise<number> {
   if (typeof options === 'string') return usage(options);
 
   const started = Date.now();
+  const format: Format = options.dryRun ? 'diff' : options.summary ? 'summary' : options.format as Format;
+  // Diffs go to stdout; the summary of a dry run goes to stderr.
+  const output = bufferedOutput((s) => process.stdout.write(s));
+  try {
+    return await check(options, format, output, started);
+  } finally {
+    output.flush();
+  }
+}
+
+async function check(options: Options, format: Format, output: ReturnType<typeof bufferedOutput>, started: number): Promise<number> {
   const cwd = process.cwd();
   const displayPath = displayPathFrom(cwd);
   const progress = progressBar();
-  const format: Format = options.dryRun ? 'diff' : options.summary ? 'summary' : options.format as Format;
-  // Diffs go to stdout; the summary of a dry run goes to stderr.
-  const { reporter, tally } = createReporter(format, (s) => process.stdout.write(s), displayPath, Boolean(options.fix), version);
+  const { reporter, tally } = createReporter(format, output.write, displayPath, Boolean(options.fix), version);
   // A reader that stops early (`wikimd check | head`) ends the run quietly, as grep and git do.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
@@ -107,8 +116,25 @@ async function main(argv: string[]): Promise<number> {
   progress.end();
   const seconds = (Date.now() - started) / 1000;
   reporter.end(seconds);
+  output.flush();
   if (options.dryRun) process.stderr.write(`${summary(tally, seconds, true, displayPath)}\n`);
   return tally.errors > 0 && !options.dryRun ? 1 : 0;
+}
+
+/** Output gathered into writes of 64 KB: a write for each finding cost a system call each. */
+function bufferedOutput(write: (s: string) => void): { write: (s: string) => void; flush: () => void } {
+  let pending = '';
+  const flush = () => {
+    if (pending) write(pending);
+    pending = '';
+  };
+  return {
+    write: (s) => {
+      pending += s;
+      if (pending.length >= 1 << 16) flush();
+    },
+    flush,
+  };
 }
 
 /**

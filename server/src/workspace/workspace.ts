@@ -68,8 +68,8 @@ export class Workspace {
   pageFolders: string[] = [];
   links = new LinkGraph();
   private readonly editedPages = new Set<string>();
-  /** Title lookups of the index's current version (keystrokes re-check the same links). */
-  private resolved = { version: -1, answers: new Map<string, Resolution>() };
+  /** Title lookups of the index's current version (keystrokes re-check the same links), by title and how the link names it. */
+  private resolved = { version: -1, answers: new Map<string, Resolution[]>() };
   /** The scan the titles came from (listed, or persisted): its folder stamps tell a later start whether titles changed. */
   lastScan: IndexedScan | undefined;
 
@@ -268,16 +268,12 @@ export class Workspace {
     // The answer depends only on the index, the title and how the link names it: remembered until the index changes.
     const redirectFirst = target.folder === 'Redirect';
     const viaRedirect = link.kind === 'wiki';
-    const key = `${redirectFirst ? 1 : 0}${viaRedirect ? 1 : 0}${target.title}`;
     if (this.resolved.version !== this.index.version || this.resolved.answers.size >= MAX_REMEMBERED_RESOLUTIONS) {
       this.resolved = { version: this.index.version, answers: new Map() };
     }
-    let answer = this.resolved.answers.get(key);
-    if (!answer) {
-      answer = this.resolveTitle(target.title, redirectFirst, viaRedirect);
-      this.resolved.answers.set(key, answer);
-    }
-    return answer;
+    let answers = this.resolved.answers.get(target.title);
+    if (!answers) this.resolved.answers.set(target.title, (answers = []));
+    return (answers[(redirectFirst ? 2 : 0) + (viaRedirect ? 1 : 0)] ??= this.resolveTitle(target.title, redirectFirst, viaRedirect));
   }
 
   private resolveTitle(title: string, redirectFirst: boolean, viaRedirect: boolean): Resolution {
