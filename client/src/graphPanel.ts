@@ -7,7 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { GRAPH_REQUEST } from '../../server/src/protocol';
 import type { PageGraph } from '../../server/src/features/graph';
 
-type FromWebview = { type: 'open'; id: string } | { type: 'centre'; id: string } | { type: 'hops'; hops: 1 | 2 } | { type: 'drawn'; nodes: string[] };
+type FromWebview = { type: 'ready' } | { type: 'open'; id: string } | { type: 'centre'; id: string } | { type: 'hops'; hops: 1 | 2 } | { type: 'drawn'; nodes: string[] };
 
 export class GraphPanel {
   private static current: GraphPanel | undefined;
@@ -17,6 +17,8 @@ export class GraphPanel {
   private readonly known = new Set<string>();
   /** The node titles the webview last drew (it reports them), for the end-to-end tests. */
   drawn: string[] = [];
+  /** The last graph sent, sent again when the webview's script says it is ready (it may have missed it while loading). */
+  private sent: unknown;
 
   static show(context: vscode.ExtensionContext, client: LanguageClient): GraphPanel {
     if (GraphPanel.current) {
@@ -65,11 +67,14 @@ export class GraphPanel {
     if (!graph || this.centre !== uri) return;
     this.known.clear();
     for (const node of graph.nodes) this.known.add(node.id);
-    void this.panel.webview.postMessage({ type: 'graph', graph, hops: this.hops });
+    this.sent = { type: 'graph', graph, hops: this.hops };
+    void this.panel.webview.postMessage(this.sent);
   }
 
   private received(message: FromWebview): void {
-    if (message.type === 'drawn') this.drawn = message.nodes;
+    if (message.type === 'ready') {
+      if (this.sent) void this.panel.webview.postMessage(this.sent);
+    } else if (message.type === 'drawn') this.drawn = message.nodes;
     else if (message.type === 'hops') {
       this.hops = message.hops;
       if (this.centre) void this.centreOn(this.centre);

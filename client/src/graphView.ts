@@ -60,3 +60,5 @@ window.addEventListener('message', (event: MessageEvent<{ type: string; graph: P
   cy.layout({ name: 'concentric', concentric: (node) => node.data('ring') as number, levelWidth: () => 1, minNodeSpacing: 24, animate: false }).run();
   vscode.postMessage({ type: 'drawn', nodes: cy.nodes().map((n) => n.data('title') as string) });
 });
+// A graph posted before this script listened would be lost: the extension sends it again on this.
+vscode.postMessage({ type: 'ready' });
