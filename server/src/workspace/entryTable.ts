@@ -50,33 +50,44 @@ function titleOrder(text: string, offsets: Uint32Array, redirect: Uint8Array): U
  * and 0): `ids[starts[g], starts[g + 1])` for the group whose key (first unit * 0x10000 + second)
  * is `keys[g]`, keys ascending, so that the groups of one first unit are neighbours.
  */
-interface PrefixGroups { keys: number[]; starts: Uint32Array; ids: Uint32Array }
+interface PrefixGroups { keys: Float64Array; starts: Uint32Array; ids: Uint32Array }
 
 function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint8Array): PrefixGroups {
-  const keyOf = (i: number) => text.charCodeAt(offsets[i]) * 0x10000 + (offsets[i + 1] - offsets[i] > 1 ? text.charCodeAt(offsets[i] + 1) : 0);
-  const counts = new Map<number, number>();
+  const first = new Uint16Array(redirect.length);
+  const second = new Uint16Array(redirect.length);
+  const pages = new Uint32Array(redirect.length);
+  let count = 0;
   for (let i = 0; i < redirect.length; i++) {
     if (redirect[i] || offsets[i + 1] === offsets[i]) continue;
-    const key = keyOf(i);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    pages[count++] = i;
+    first[i] = text.charCodeAt(offsets[i]);
+    if (offsets[i + 1] - offsets[i] > 1) second[i] = text.charCodeAt(offsets[i] + 1);
   }
-  const keys = [...counts.keys()].sort((a, b) => a - b);
-  const starts = new Uint32Array(keys.length + 1);
-  // Each group's count becomes where it ends; then each id fills its group back from there.
-  const fill = new Map<number, number>();
-  keys.forEach((key, g) => {
-    starts[g + 1] = starts[g] + counts.get(key)!;
-    fill.set(key, starts[g + 1]);
-  });
-  const ids = new Uint32Array(starts[keys.length]);
-  for (let i = redirect.length - 1; i >= 0; i--) {
-    if (redirect[i] || offsets[i + 1] === offsets[i]) continue;
-    const key = keyOf(i);
-    const at = fill.get(key)! - 1;
-    fill.set(key, at);
-    ids[at] = i;
+  // Two stable counting sorts (second unit, then first): no map of keys, which above 2^31 are not small integers.
+  const ids = byUnit(byUnit(pages.subarray(0, count), second), first);
+  const keys = new Float64Array(count);
+  const starts = new Uint32Array(count + 1);
+  let groups = 0;
+  for (let k = 0; k < count; k++) {
+    const key = first[ids[k]] * 0x10000 + second[ids[k]];
+    if (groups === 0 || keys[groups - 1] !== key) {
+      keys[groups] = key;
+      starts[groups++] = k;
+    }
   }
-  return { keys, starts, ids };
+  starts[groups] = count;
+  return { keys: keys.slice(0, groups), starts: starts.slice(0, groups + 1), ids };
+}
+
+/** `ids` in the order of `unit[id]`, a counting sort that keeps the order of equal units. */
+function byUnit(ids: Uint32Array, unit: Uint16Array): Uint32Array {
+  // Counts per unit, shifted by one, summed: where each unit's ids begin, then where its next one goes.
+  const next = new Uint32Array(0x10001);
+  for (let k = 0; k < ids.length; k++) next[unit[ids[k]] + 1]++;
+  for (let u = 0; u < 0x10000; u++) next[u + 1] += next[u];
+  const sorted = new Uint32Array(ids.length);
+  for (let k = 0; k < ids.length; k++) sorted[next[unit[ids[k]]]++] = ids[k];
+  return sorted;
 }
 
 /** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
