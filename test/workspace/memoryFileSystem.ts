@@ -73,7 +73,7 @@ export class MemoryFileSystem implements FileSystem {
     return { isFile: Boolean(file), isDirectory: r.node.kind === 'dir', size: file?.data.length ?? 0, mtimeMs: 0, writable: file?.writable ?? true };
   }
 
-  async readDirectory(dir: string): Promise<DirEntry[]> {
+  async *readDirectory(dir: string): AsyncIterable<DirEntry[]> {
     const r = this.resolve(dir);
     if (r?.node.kind !== 'dir') throw new Error(`ENOTDIR: ${dir}`);
     const out: DirEntry[] = [];
@@ -82,7 +82,7 @@ export class MemoryFileSystem implements FileSystem {
         out.push({ name: path.basename(p), isFile: () => node.kind === 'file', isDirectory: () => node.kind === 'dir', isSymbolicLink: () => node.kind === 'link' });
       }
     }
-    return out;
+    yield out;
   }
 
   async realPath(p: string): Promise<string | undefined> {

@@ -35,7 +35,8 @@ export interface FileSystem {
   readRegularFile(path: string, maxBytes: number, onPart?: (part: Uint8Array) => void): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
   /** undefined when missing or out of reach (a symlink loop, a folder that may not be read). */
   stat(path: string): Promise<FileStat | undefined>;
-  readDirectory(path: string): Promise<DirEntry[]>;
+  /** A folder's entries in chunks as they are read (each handled while the rest is read, not all kept until the end). */
+  readDirectory(path: string): AsyncIterable<DirEntry[]>;
   realPath(path: string): Promise<string | undefined>;
   readLink(path: string): Promise<string | undefined>;
   /** Whether the path itself is a symbolic link (not followed). */
@@ -53,6 +54,9 @@ const READ_AT_ONCE_BELOW = 4 << 20;
 const READ_CHUNK = 64 << 20;
 const PARTS_IN_FLIGHT = 2;
 const LISTING_SLICE_MS = 4;
+
+/** Entries handed on at a time: a million `Dirent`s kept until the listing ends would outlive the young generation. */
+const LISTING_CHUNK = 1024;
 const readChunk = promisify(read);
 
 /**
@@ -128,24 +132,28 @@ export const nodeFileSystem: FileSystem = {
     }
     return s && { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, writable: (s.mode & 0o222) !== 0 };
   },
-  async readDirectory(path) {
+  async *readDirectory(path) {
     // Read a few thousand entries at a time, letting requests in between: libuv's `readdir` would
     // take a million names off the event loop but sort them all first, 2 s against 0.7 s here. The
     // order is the file system's; nothing that answers a user depends on it (see EntryTable.withTitle).
     const dir = opendirSync(path, { bufferSize: 4096 });
-    const entries: DirEntry[] = [];
     // Short slices: the first page's diagnostics wait for the slice that runs when it is opened.
     const pause = pacer(LISTING_SLICE_MS);
     try {
+      let chunk: DirEntry[] = [];
       for (let e = dir.readSync(); e !== null; e = dir.readSync()) {
-        entries.push(e);
+        chunk.push(e);
+        if (chunk.length === LISTING_CHUNK) {
+          yield chunk;
+          chunk = [];
+        }
         const due = pause();
         if (due) await due;
       }
+      if (chunk.length) yield chunk;
     } finally {
       dir.closeSync();
     }
-    return entries;
   },
   async realPath(path) {
     try {

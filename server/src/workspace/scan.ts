@@ -1,7 +1,7 @@
 // Finds the corpus under the workspace folders: every folder matching the page-folder globs
 // (default `**/Page`) and its sibling `Redirect` folder, and every `.md` file below them.
 import * as path from 'node:path';
-import type { FileSystem } from './fileSystem';
+import type { DirEntry, FileSystem } from './fileSystem';
 import { pacer } from './pacing';
 import { EntryColumns } from './entryTable';
 import type { WorkspaceRoots } from './roots';
@@ -51,9 +51,11 @@ export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: r
         continue;
       }
       if (depth >= DISCOVERY_DEPTH) continue;
-      for (const e of await listDirectory(fs, dir, result)) {
-        if (e.isDirectory() && !e.isSymbolicLink() && !e.name.startsWith('.') && e.name !== 'node_modules') {
-          queue.push({ dir: path.join(dir, e.name), depth: depth + 1 });
+      for await (const chunk of listDirectory(fs, dir, result)) {
+        for (const e of chunk) {
+          if (e.isDirectory() && !e.isSymbolicLink() && !e.name.startsWith('.') && e.name !== 'node_modules') {
+            queue.push({ dir: path.join(dir, e.name), depth: depth + 1 });
+          }
         }
       }
     }
@@ -61,15 +63,15 @@ export async function scanCorpus(fs: FileSystem, roots: WorkspaceRoots, globs: r
   return result;
 }
 
-async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
+/** A folder's entries in chunks; a folder that cannot be listed (or not to the end) is a problem of the scan. */
+async function* listDirectory(fs: FileSystem, dir: string, result: ScanResult): AsyncGenerator<DirEntry[]> {
   try {
     // Stamped before listing: a change during the listing then shows as a newer time.
     const stat = await fs.stat(dir);
     if (stat) result.folders.push({ path: dir, mtimeMs: stat.mtimeMs });
-    return await fs.readDirectory(dir);
+    yield* fs.readDirectory(dir);
   } catch (e) {
     result.problems.push(`cannot list ${dir}: ${(e as Error).message}`);
-    return [];
   }
 }
 
@@ -77,7 +79,7 @@ async function listDirectory(fs: FileSystem, dir: string, result: ScanResult) {
 async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, relDir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
   const dir = relDir ? `${base}${path.sep}${relDir.slice(0, -1).split('/').join(path.sep)}` : base;
   const pause = pacer();
-  for (const e of await listDirectory(fs, dir, result)) {
+  for await (const chunk of listDirectory(fs, dir, result)) for (const e of chunk) {
     const due = pause();
     if (due) await due;
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
