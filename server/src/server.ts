@@ -278,8 +278,7 @@ connection.onDidChangeConfiguration(async (change) => {
   revalidateAll();
 });
 
-/** File events wait here and are taken in batches: a `git pull` sends thousands at once. */
-/** File events as received: their paths are made in the paced drain (a `git pull` sends tens of thousands at once). */
+/** File events wait here as received and are taken in batches, their paths made in the paced drain: a `git pull` sends tens of thousands at once. */
 const fileEvents: { uri: string; type: FileChange['type'] }[] = [];
 let drainingFileEvents: Promise<void> | undefined;
 const EVENT_TYPES = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' } as const;

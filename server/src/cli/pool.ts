@@ -45,10 +45,9 @@ export async function checkFiles(
     check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd },
   };
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
-  // A pool that gives way to the user (the server's problem count) works in the background.
   const waiting = new Map<number, FileResult[]>();
   let nextToEmit = 0;
-  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled, isPaused, background: isPaused !== undefined }, (batch, results) => {
+  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
     waiting.set(batch, results);
     for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
       waiting.delete(nextToEmit++);

@@ -236,9 +236,9 @@ export class EntryTable {
 
   /**
    * The first `limit` page titles (in code-unit order, each once, each one `keep` accepts) starting
-   * with `prefix` (not empty), before the title order exists: the entries whose title starts with its
-   * first two units (or its one unit), grouped on first use in one pass (tens of milliseconds at a million pages, where the
-   * order takes over a second), each match kept only while among the first `limit`.
+   * with `prefix` (not empty), before the title order exists: the entries whose title starts with
+   * its first two units (or its one unit), grouped on first use (tens of milliseconds at a million
+   * pages, where the order takes over a second), each match kept only while among the first `limit`.
    */
   titlesStartingWith(prefix: string, limit: number, keep: (title: string) => boolean): string[] {
     const { titles } = this.parts;

@@ -213,10 +213,10 @@ export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Pr
   return decodeIndex(read.bytes, key, received === read.bytes.length ? checksum : undefined);
 }
 
-/** Writes the index atomically (a temporary file, then a rename): a reader sees the old file or the new one. */
 /**
- * Writes the index file part by part (at a million pages it is hundreds of MB: never concatenated),
- * its length and checksum taken in a first pass, with requests let in between parts.
+ * Writes the index atomically (a temporary file, then a rename: a reader sees the old file or the
+ * new one), part by part (at a million pages it is hundreds of MB: never concatenated), its length
+ * and checksum taken in a first pass, with requests let in between parts.
  */
 export async function saveIndex(fs: FileSystem, file: string, key: IndexKey, index: PersistedIndex): Promise<void> {
   await fs.makeDirectory(path.dirname(file));

@@ -141,7 +141,7 @@ export class LinkGraph {
 
   /**
    * Packs the interned titles and files into the arrays a persisted graph has, one after the other
-   * (so that memory holds one old map and its packed copy at a time), and builds the reverse index:
+   * (so that memory holds one set of strings and its packed copy at a time), and builds the reverse index:
    * in steps (see `finishPaced`), each taken only if no page was recorded or forgotten meanwhile.
    * True when all were taken.
    */
@@ -163,10 +163,6 @@ export class LinkGraph {
 
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
-    return finish(this.packing());
-  }
-
-  private *packing(): Steps<LinkGraphData> {
     const recorded = new Uint32Array(this.files.size);
     let count = 0;
     for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) recorded[count++] = p;
@@ -187,17 +183,15 @@ export class LinkGraph {
       targets = new Uint32Array(n);
       // Plain loops: a subarray per page costs more than copying its few targets.
       for (let i = 0, k = 0; i < pages.length; i++) {
-        if (i % PAGES_PER_STEP === 0) yield;
         for (let from = this.start[pages[i]], to = from + this.length[pages[i]]; from < to; from++) targets[k++] = this.log[from];
       }
     }
-    yield;
-    const titles = yield* this.titles.packing();
-    const files = pages.length === this.files.size ? yield* this.files.packing() : yield* packingWithSlots(Array.from(pages, (p) => this.files.at(p)));
+    const titles = finish(this.titles.packing());
+    const files = pages.length === this.files.size ? finish(this.files.packing()) : withSlots(PackedStrings.of(Array.from(pages, (p) => this.files.at(p))));
     // The live reverse index numbers pages as the data does when no page was dropped.
     const reverse = this.reverse && this.changed.size === 0 && pages.length === this.files.size
       ? this.reverse
-      : yield* inverting(titles.strings.size, pages.length, (p) => offsets[p], (p) => offsets[p + 1], targets);
+      : finish(inverting(titles.strings.size, pages.length, (p) => offsets[p], (p) => offsets[p + 1], targets));
     return {
       titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets,
       mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),
@@ -404,10 +398,8 @@ export class Interner {
   }
 }
 
-function* packingWithSlots(list: readonly string[]): Steps<{ strings: PackedStrings; slots: HashSlots }> {
-  const strings = PackedStrings.of(list);
-  yield;
-  return { strings, slots: yield* HashSlots.building(strings.size, (i) => strings.hash(i)) };
+function withSlots(strings: PackedStrings): { strings: PackedStrings; slots: HashSlots } {
+  return { strings, slots: HashSlots.build(strings.size, (i) => strings.hash(i)) };
 }
 
 /** Pages by the title they link: `sources[offsets[t]..offsets[t + 1])` link title t. */

@@ -28,20 +28,20 @@ const BACKGROUND_ARG = '--wiki-markdown-background';
 /**
  * Runs `script` on `workers` threads (each gets `data` as workerData), sends it `items` in batches
  * of `batchSize` (each item turned into what is sent by `prepare`, as its batch goes out) and hands
- * each batch's results to `onBatch`, in the order they arrive. While `isPaused` says so, no new
- * batch goes out (the cores are left to what the user is doing). `background` workers run at the
- * lowest priority, so that the batches already out never slow the thread that answers the user.
+ * each batch's results to `onBatch`, in the order they arrive. A pool given `isPaused` gives way to
+ * the user: while it says so no new batch goes out, and its workers always run at the lowest
+ * priority, so that the batches already out never slow the thread that answers the user.
  */
 export async function runInWorkers<T, R, M = T>(
   script: string, data: unknown, items: ItemList<T>,
-  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M; background?: boolean },
+  options: { workers: number; batchSize: number; isCancelled?: () => boolean; isPaused?: () => boolean; prepare?: (item: T) => M },
   onBatch: (batch: number, results: R[], items: T[]) => void,
 ): Promise<void> {
   let next = 0;
   /** The items of each batch out at a worker (a list may make them anew on each slice). */
   const sent = new Map<number, T[]>();
   await Promise.all(Array.from({ length: options.workers }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: data, argv: options.background ? [BACKGROUND_ARG] : [] });
+    const worker = new Worker(script, { workerData: data, argv: options.isPaused ? [BACKGROUND_ARG] : [] });
     const send = () => {
       if (next * options.batchSize >= items.length || options.isCancelled?.()) {
         void worker.terminate().then(() => resolve());

@@ -445,9 +445,8 @@ export class Workspace {
   }
 
   /**
-   * The graph's maps of millions of interned titles become packed arrays (as a persisted graph's
-   * are), so the collector no longer walks them on every major GC; its reverse index comes with
-   * them. In slices, held while the user types; begun again if a page was recorded meanwhile.
+   * The graph's interned titles and files become packed arrays (as a persisted graph's are), with
+   * its reverse index. In slices, held while the user types; begun again if a page was recorded meanwhile.
    */
   private async packLinks(isCancelled: () => boolean, isPaused?: () => boolean): Promise<void> {
     const graph = this.links;
@@ -470,7 +469,7 @@ export class Workspace {
     let done = 0;
     if (workerScript) {
       const data = { roots: [...this.roots.folders], options: this.options };
-      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp, background: true }, (_, results, batchFiles) => {
+      await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (_, results, batchFiles) => {
         results.forEach((links, i) => take(batchFiles[i], links));
         onProgress((done += results.length));
       });
