@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 import { version } from '../../package.json';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { Workspace } from './workspace/workspace';
@@ -12,6 +13,7 @@ import { WIKI_LANGUAGES } from './workspace/language';
 import { FIXABLE_CODES } from './protocol';
 import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
 import { workerCount } from './workspace/workerPool';
+import { growHeapsByAQuarter } from './heapGrowth';
 import { createReporter, summary, type Format } from './cli/report';
 
 const USAGE = `usage: wikimd check [options] [DIR…]
@@ -165,6 +167,8 @@ function usage(problem: string): number {
   process.stderr.write(`wikimd: ${problem}\n${USAGE}\n`);
   return 2;
 }
+
+if (isMainThread) growHeapsByAQuarter();
 
 if (!runWorkerIfWorker()) {
   main(process.argv.slice(2)).then(

@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
+import { growHeapsByAQuarter } from './heapGrowth';
 import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
 import { pacer } from './workspace/pacing';
@@ -29,6 +30,7 @@ import { previewLinks } from './features/previewLinks';
 import { countProblems } from './cli/pool';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
+growHeapsByAQuarter();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
