@@ -3,7 +3,7 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
-import { HashSlots, PackedStrings, allInRange, hashString, idsInKeyOrder, lowerBound, lowerBoundBy } from './packed';
+import { HashSlots, PackedStrings, allInRange, byUnit, hashString, idsInStringOrder, lowerBound, lowerBoundBy } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan } from './variants';
@@ -31,18 +31,17 @@ export interface EntryTableParts {
 }
 
 /** The entries of pages (not redirects) of distinct titles, in code-unit order of title. */
-function titleOrder(text: string, offsets: Uint32Array, redirect: Uint8Array): Uint32Array {
-  const seen = new Set<string>();
-  const pages: number[] = [];
-  const title = (i: number) => text.slice(offsets[i], offsets[i + 1]);
-  for (let i = 0; i < redirect.length; i++) {
-    if (redirect[i]) continue;
-    const t = title(i);
-    if (seen.has(t)) continue;
-    seen.add(t);
-    pages.push(i);
+function titleOrder(titles: PackedStrings, redirect: Uint8Array): Uint32Array {
+  const pages = new Uint32Array(redirect.length);
+  let count = 0;
+  for (let i = 0; i < redirect.length; i++) if (!redirect[i]) pages[count++] = i;
+  const sorted = idsInStringOrder(pages.subarray(0, count), titles);
+  // Equal titles are neighbours now, the page listed first ahead: it stands for them.
+  let distinct = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    if (distinct === 0 || !titles.same(sorted[distinct - 1], sorted[k])) sorted[distinct++] = sorted[k];
   }
-  return idsInKeyOrder(pages, title);
+  return sorted.slice(0, distinct);
 }
 
 /**
@@ -64,7 +63,7 @@ function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint
     if (offsets[i + 1] - offsets[i] > 1) second[i] = text.charCodeAt(offsets[i] + 1);
   }
   // Two stable counting sorts (second unit, then first): no map of keys, which above 2^31 are not small integers.
-  const ids = byUnit(byUnit(pages.subarray(0, count), second), first);
+  const ids = byUnit(byUnit(pages.subarray(0, count), (i) => second[i]), (i) => first[i]);
   const keys = new Float64Array(count);
   const starts = new Uint32Array(count + 1);
   let groups = 0;
@@ -77,17 +76,6 @@ function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint
   }
   starts[groups] = count;
   return { keys: keys.slice(0, groups), starts: starts.slice(0, groups + 1), ids };
-}
-
-/** `ids` in the order of `unit[id]`, a counting sort that keeps the order of equal units. */
-function byUnit(ids: Uint32Array, unit: Uint16Array): Uint32Array {
-  // Counts per unit, shifted by one, summed: where each unit's ids begin, then where its next one goes.
-  const next = new Uint32Array(0x10001);
-  for (let k = 0; k < ids.length; k++) next[unit[ids[k]] + 1]++;
-  for (let u = 0; u < 0x10000; u++) next[u + 1] += next[u];
-  const sorted = new Uint32Array(ids.length);
-  for (let k = 0; k < ids.length; k++) sorted[next[unit[ids[k]]]++] = ids[k];
-  return sorted;
 }
 
 /** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
@@ -226,7 +214,7 @@ export class EntryTable {
 
   /** Pages of distinct titles in title order (computed on first use, or taken from the persisted index). */
   sortedPages(): Uint32Array {
-    if (!this.isSorted) this.parts.sorted = titleOrder(this.parts.titles.text, this.parts.titles.offsets, this.parts.redirect);
+    if (!this.isSorted) this.parts.sorted = titleOrder(this.parts.titles, this.parts.redirect);
     return this.parts.sorted;
   }
 
@@ -266,16 +254,17 @@ export class EntryTable {
 
   /**
    * `ids` in the order of their paths, without making a path for each (a million paths are 300 MB):
-   * a folder's rank and the file's name stand for the path, unless one folder lies inside another
-   * (its files may then sort between the other's), where the whole path is taken.
+   * every path begins with what all folders begin with, so the rest of each path (for most, the
+   * file's name) orders them. Folders inside others (`Page/TCP` for `TCP/IP`) sort among their files.
    */
   inPathOrder(ids: Uint32Array): Uint32Array {
-    const { dirs, dirOf } = this.parts;
+    const { dirs, dirOf, names } = this.parts;
     const folders = dirs.map((d) => d + path.sep);
-    const nested = folders.some((a, x) => folders.some((b, y) => x !== y && b.startsWith(a)));
-    const rank = new Array<string>(dirs.length);
-    [...folders.keys()].sort((x, y) => (folders[x] < folders[y] ? -1 : 1)).forEach((d, r) => (rank[d] = r.toString(36).padStart(4, '0')));
-    return idsInKeyOrder(ids, (i) => (nested ? this.path(i) : `${rank[dirOf[i]]}${this.parts.names.at(i)}`));
+    let common = folders.length ? folders[0].length : 0;
+    for (const folder of folders) while (common > 0 && !folder.startsWith(folders[0].slice(0, common))) common--;
+    const rests = folders.map((f) => f.slice(common));
+    if (rests.every((rest) => rest === '')) return idsInStringOrder(ids, names);
+    return idsInStringOrder(ids, PackedStrings.of(Array.from({ length: this.size }, (_, i) => rests[dirOf[i]] + names.at(i))));
   }
 
   /** Why these arrays cannot be a table (from a persisted index), if they cannot. */
