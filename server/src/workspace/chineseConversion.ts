@@ -17,13 +17,20 @@ interface ConversionConfig {
 }
 
 /**
- * Phrases and their replacements, as a trie over UTF-16 units held in one Map from
- * `node * 0x10000 + unit` to the child node (nested Maps, opencc's way, are what made it slow to
- * build). Where dictionaries of a group share a phrase, the first one's wins.
+ * Phrases and their replacements, as a trie over UTF-16 units: the root's children in an array by
+ * unit, the other edges in a hash table of typed arrays. (Nested Maps, opencc's way, were slow to
+ * build; one Map keyed by `node * 0x10000 + unit` was slow to ask, its keys past 2^31 being heap
+ * numbers.) Where dictionaries of a group share a phrase, the first one's wins.
  */
 export class PhraseTable {
-  private readonly children = new Map<number, number>();
-  /** The replacement of the phrase ending at each node (node 0 is the root). */
+  /** The child of the root for each unit, 0 for none (node 0 is the root). */
+  private readonly rootChildren = new Int32Array(0x10000);
+  /** Edges below the root: slot → parent node (-1 empty), unit, child node; open addressing. */
+  private edgeParent = new Int32Array(1 << 16).fill(-1);
+  private edgeUnit = new Uint16Array(1 << 16);
+  private edgeChild = new Int32Array(1 << 16);
+  private edges = 0;
+  /** The replacement of the phrase ending at each node. */
   private readonly replacements: (string | undefined)[] = [undefined];
   /** The replacement of the last phrase `matchAt` found. */
   private matched = '';
@@ -55,16 +62,54 @@ export class PhraseTable {
   private add(text: string, start: number, end: number, to: string): void {
     let node = 0;
     for (let k = start; k < end; k++) {
-      const key = node * 0x10000 + text.charCodeAt(k);
-      let child = this.children.get(key);
-      if (child === undefined) {
+      const unit = text.charCodeAt(k);
+      let child = this.child(node, unit);
+      if (child === 0) {
         child = this.replacements.length;
         this.replacements.push(undefined);
-        this.children.set(key, child);
+        if (node === 0) this.rootChildren[unit] = child;
+        else this.addEdge(node, unit, child);
       }
       node = child;
     }
     this.replacements[node] = to;
+  }
+
+  /** The child of `node` by `unit`, 0 for none. */
+  private child(node: number, unit: number): number {
+    if (node === 0) return this.rootChildren[unit];
+    const { edgeParent, edgeUnit } = this;
+    const mask = edgeParent.length - 1;
+    for (let at = edgeSlot(node, unit) & mask; edgeParent[at] !== -1; at = (at + 1) & mask) {
+      if (edgeParent[at] === node && edgeUnit[at] === unit) return this.edgeChild[at];
+    }
+    return 0;
+  }
+
+  private addEdge(node: number, unit: number, child: number): void {
+    if (++this.edges * 2 > this.edgeParent.length) this.growEdges();
+    const mask = this.edgeParent.length - 1;
+    let at = edgeSlot(node, unit) & mask;
+    while (this.edgeParent[at] !== -1) at = (at + 1) & mask;
+    this.edgeParent[at] = node;
+    this.edgeUnit[at] = unit;
+    this.edgeChild[at] = child;
+  }
+
+  private growEdges(): void {
+    const { edgeParent, edgeUnit, edgeChild } = this;
+    this.edgeParent = new Int32Array(edgeParent.length * 2).fill(-1);
+    this.edgeUnit = new Uint16Array(edgeParent.length * 2);
+    this.edgeChild = new Int32Array(edgeParent.length * 2);
+    const mask = this.edgeParent.length - 1;
+    for (let from = 0; from < edgeParent.length; from++) {
+      if (edgeParent[from] === -1) continue;
+      let at = edgeSlot(edgeParent[from], edgeUnit[from]) & mask;
+      while (this.edgeParent[at] !== -1) at = (at + 1) & mask;
+      this.edgeParent[at] = edgeParent[from];
+      this.edgeUnit[at] = edgeUnit[from];
+      this.edgeChild[at] = edgeChild[from];
+    }
   }
 
   /** The length of the longest phrase at `i` (its replacement left in `matched`), 0 when none starts there. */
@@ -72,9 +117,8 @@ export class PhraseTable {
     let found = 0;
     let node = 0;
     for (let j = i; j < s.length; j++) {
-      const child = this.children.get(node * 0x10000 + s.charCodeAt(j));
-      if (child === undefined) break;
-      node = child;
+      node = this.child(node, s.charCodeAt(j));
+      if (node === 0) break;
       const replacement = this.replacements[node];
       if (replacement !== undefined) {
         found = j + 1 - i;
@@ -115,6 +159,11 @@ export class PhraseTable {
     }
     if (run >= 0) piece(run, s.length);
   }
+}
+
+/** Where the edge of `node` by `unit` is looked for first (before the mask): a multiplicative hash of both, an int32. */
+function edgeSlot(node: number, unit: number): number {
+  return Math.imul(node, 0x9e3779b1) ^ Math.imul(unit, 0x85ebca6b);
 }
 
 /**
