@@ -60,6 +60,15 @@ test("each wiki's own rule: zh links no letter after ]], ja and ko (English's ru
   assert.equal(trailOf('[Appleskの](../Page/Apple.md "wikilink")', undefined, 'ja'), 'の', 'the wiki links "sk", pandoc the rest too');
 });
 
+test('piped labels that end where their marks close: a name in quotation marks or brackets, conversion markup', () => {
+  assert.equal(sureTrailOf('[《申报》等地图对中不边界描述比较粗糙](../Page/申报.md "wikilink")'), '等地图对中不边界描述比较粗糙');
+  assert.equal(sureTrailOf('[「軟體」的](../Page/软件.md "wikilink")'), '的', 'the name in either variant');
+  assert.equal(sureTrailOf('[-{zh-hant:頂級域名;zh-hans:顶级域}-下的一个二级網域](https://zh.wikipedia.org/wiki/顶级域 "wikilink")'), '下的一个二级網域');
+  assert.equal(sureTrailOf('[《人民日报》的](../Page/申报.md "wikilink")'), undefined, 'marks around another name: not known');
+  assert.equal(sureTrailOf('[《申报》](../Page/申报.md "wikilink")'), undefined, 'nothing after the marks');
+  assert.equal(sureTrailOf('[-{zh-hant:頂級域名;zh-hans:顶级域}-](https://zh.wikipedia.org/wiki/顶级域 "wikilink")'), undefined);
+});
+
 test('piped labels: the page tells where the label ends, by the texts it gives one target', () => {
   const links = [
     '[西藏地方政府根据](https://zh.wikipedia.org/wiki/噶廈 "wikilink")',

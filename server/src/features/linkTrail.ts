@@ -162,6 +162,7 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
       }
     }
   }
+  if (end < 0) end = delimitedLabelEnd(text, names);
   if (end > 0) {
     // A label of another target that extends a name of this one (`不丹` → `不丹政府`) ends it later.
     for (const label of context.pageLabels) if (label.length > end && label.length < text.length && text.startsWith(label)) end = label.length;
@@ -173,6 +174,28 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
     end = Math.max(end, label.length);
   }
   return end > 0 ? end : undefined;
+}
+
+/** Opening marks whose closing mark ends a label that names the target between them (`《申报》`). */
+const CLOSING_MARKS: Record<string, string> = { '《': '》', '〈': '〉', '「': '」', '『': '』', '“': '”', '(': ')', '（': '）' };
+
+/**
+ * Where a label ends that is delimited: a name of the target between quotation marks or brackets
+ * (`[[申报|《申报》]]等地图`), or language-conversion markup, which pandoc leaves as it is
+ * (`[[顶级域|-{zh-hant:頂級域名;zh-hans:顶级域}-]]下的`). -1 when the text has neither.
+ */
+function delimitedLabelEnd(text: string, names: readonly string[]): number {
+  if (text.startsWith('-{')) {
+    const close = text.indexOf('}-', 2);
+    return close < 0 ? -1 : close + 2;
+  }
+  const closing = CLOSING_MARKS[text[0]];
+  if (closing === undefined) return -1;
+  const close = text.indexOf(closing, 1);
+  if (close < 0) return -1;
+  const inner = text.slice(1, close);
+  const isName = (name: string) => matchName(inner, name) === inner.length;
+  return names.some((name) => isName(name) || phraseVariants(name).some(isName)) ? close + 1 : -1;
 }
 
 /**
