@@ -167,7 +167,9 @@ function kindForNamespace(namespace: string, figure: boolean, otherwise: LinkKin
 
 /** The title of the page a corpus file holds, from its path below the `Page` folder (`TCP/IP.md` → `TCP/IP`). */
 export function titleFromPagePath(relativePath: string): string {
-  return normalizeTitle(relativePath.replace(/\.md$/i, '')).title;
+  const n = relativePath.length;
+  const md = n >= 3 && relativePath.charCodeAt(n - 3) === 0x2e && (relativePath.charCodeAt(n - 2) | 0x20) === 0x6d && (relativePath.charCodeAt(n - 1) | 0x20) === 0x64;
+  return normalizeTitle(md ? relativePath.slice(0, n - 3) : relativePath).title;
 }
 
 /** The file name (below the `Page` folder) the converter gives a title: spaces become `_`. */

@@ -79,9 +79,11 @@ async function* listDirectory(fs: FileSystem, dir: string, result: ScanResult): 
 async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, relDir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
   const dir = relDir ? `${base}${path.sep}${relDir.slice(0, -1).split('/').join(path.sep)}` : base;
   const pause = pacer();
-  for await (const chunk of listDirectory(fs, dir, result)) for (const e of chunk) {
-    const due = pause();
+  for await (const chunk of listDirectory(fs, dir, result)) for (let k = 0; k < chunk.length; k++) {
+    // Looked at per 256 entries: the clock per entry cost more than the listing's other work.
+    const due = k % 256 === 0 ? pause() : undefined;
     if (due) await due;
+    const e = chunk[k];
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
     const isLink = e.isSymbolicLink();
     if (e.isDirectory() && !isLink) {
