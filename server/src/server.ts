@@ -42,6 +42,8 @@ let canPullConfiguration = false;
 let canReportProgress = false;
 let canRefreshLenses = false;
 let ready: Promise<void> = Promise.resolve();
+/** Settles once the persisted link graph (if any) is taken: what links where waits for it, briefly, rather than answer from an empty graph. */
+let linksReady: Promise<void> = Promise.resolve();
 /** Whether the titles are indexed; before, a page's diagnostics come from probing the files its links name. */
 let indexed = false;
 let contentScan = { cancelled: false };
@@ -91,6 +93,12 @@ const openUris = new Map<string, string>();
 function openDocument(file: string): TextDocument | undefined {
   const uri = openUris.get(file);
   return uri === undefined ? undefined : documents.get(uri);
+}
+
+/** Once the titles are indexed and the persisted link graph (if any) taken. */
+async function graphReady(): Promise<void> {
+  await ready;
+  await linksReady;
 }
 
 /** The open page a request is about, once the index is ready; undefined when the request was cancelled. */
@@ -192,13 +200,17 @@ async function indexWorkspace() {
   if (indexed || JSON.stringify(workspace.options) !== JSON.stringify(options)) workspace = new Workspace(nodeFileSystem, log, rootFolders, options);
   indexed = false;
   setStatus({ phase: 'listing', pages: 0, percent: undefined, problems: undefined, fromCache: false }, true);
-  const from = await workspace.open(indexFileFor(rootFolders, storagePath));
+  const indexFile = indexFileFor(rootFolders, storagePath);
+  const from = await workspace.open(indexFile);
   indexed = true;
   setStatus({ phase: 'reading', pages: workspace.index.pageCount(), percent: 0, fromCache: from === 'persisted' }, true);
   const scan = (contentScan = { cancelled: false });
   const current = workspace;
+  // The titles answer already; the graph (hundreds of MB at a million pages) is read after them.
+  linksReady = current.openLinks(indexFile);
   void (async () => {
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    await linksReady;
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
@@ -355,12 +367,14 @@ connection.onCodeAction(async (params, token) => {
 });
 
 connection.onReferences(async (params, token) => {
+  await graphReady();
   const page = await requestPage(params.textDocument.uri, token);
   if (!page) return null;
   return references(page, workspace, page.document.offsetAt(params.position), openDocument, settings.maxPageSize, () => token.isCancellationRequested);
 });
 
 connection.onCodeLens(async (params, token) => {
+  await graphReady();
   const page = settings.backlinkLens ? await requestPage(params.textDocument.uri, token) : undefined;
   return page ? backlinkLens(page, workspace) : [];
 });
@@ -374,6 +388,7 @@ connection.onPrepareRename(async (params, token) => {
 });
 
 connection.onRenameRequest(async (params, token) => {
+  await graphReady();
   const page = await requestPage(params.textDocument.uri, token);
   if (!page) return null;
   const edit = await rename(page, workspace, page.document.offsetAt(params.position), params.newName, openDocument, renameOptions());
@@ -382,7 +397,7 @@ connection.onRenameRequest(async (params, token) => {
 });
 
 connection.workspace.onWillRenameFiles(async (params) => {
-  await ready;
+  await graphReady();
   const files = params.files
     .map((f) => ({ oldPath: filePath(f.oldUri), newPath: filePath(f.newUri) }))
     .filter((f): f is { oldPath: string; newPath: string } => f.oldPath !== undefined && f.newPath !== undefined);
@@ -405,7 +420,7 @@ connection.onRequest(PREVIEW_LINKS_REQUEST, async (params: { uri: string }) => {
 
 // The graph view asks for a page's neighbourhood.
 connection.onRequest(GRAPH_REQUEST, async (params: { uri: string; hops?: number }) => {
-  await ready;
+  await graphReady();
   const page = await anyPage(params.uri);
   return page ? pageGraph(page, workspace, params.hops === 2 ? 2 : 1) : null;
 });

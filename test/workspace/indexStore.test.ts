@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { nodeFileSystem, type FileSystem } from '../../server/src/workspace/fileSystem';
-import { decodeIndex, encodeIndex, indexFileFor } from '../../server/src/workspace/indexStore';
+import { decodeIndex, encodeIndex, graphFileOf, indexFileFor } from '../../server/src/workspace/indexStore';
 import { EntryTable } from '../../server/src/workspace/entryTable';
 import { Workspace } from '../../server/src/workspace/workspace';
+import { parsePage } from '../../server/src/parse';
 
 let top: string;
 let root: string;
@@ -41,6 +42,7 @@ async function openWorkspace(fs: FileSystem = nodeFileSystem) {
   const logs: string[] = [];
   const ws = new Workspace(fs, (m) => logs.push(m), [root], { pageFolders: ['**/Page'], maxFileBytes: 100_000 });
   const from = await ws.open(indexFile);
+  await ws.openLinks(indexFile);
   await ws.scanContents(() => false, () => undefined);
   return { ws, from, logs };
 }
@@ -68,7 +70,7 @@ test('a restart answers from the persisted index without reading any page', asyn
   const fs = countingFs();
   const second = await openWorkspace(fs);
   assert.equal(second.from, 'persisted');
-  assert.deepEqual(fs.reads.filter((p) => p !== indexFile), []);
+  assert.deepEqual(fs.reads.filter((p) => p !== indexFile && p !== graphFileOf(indexFile)), []);
   assert.deepEqual(answers(second.ws), answers(first.ws));
   assert.deepEqual(answers(second.ws).cLinkedBy, [join(root, 'Page', 'A.md'), join(root, 'Page', 'B.md')]);
   for (const ws of [first.ws, second.ws]) {
@@ -76,6 +78,17 @@ test('a restart answers from the persisted index without reading any page', asyn
     assert.deepEqual(ws.links.sourcesOf(['C']).sort(), ['A.md', 'B.md', 'D.md'].map((n) => join(root, 'Page', n)));
     assert.equal(ws.links.count('New'), 1);
   }
+});
+
+test('a page edited before the persisted graph is taken keeps the links it has in the editor', async () => {
+  const first = await openWorkspace();
+  await first.ws.persist(indexFile);
+  const ws = new Workspace(nodeFileSystem, () => undefined, [root], { pageFolders: ['**/Page'], maxFileBytes: 100_000 });
+  assert.equal(await ws.open(indexFile), 'persisted');
+  ws.pageEdited(join(root, 'Page', 'B.md'), parsePage('[软体](../Page/软体.md "wikilink")'));
+  await ws.openLinks(indexFile);
+  assert.deepEqual(ws.links.targetsOf(join(root, 'Page', 'B.md')), ['软体']);
+  assert.deepEqual(ws.links.sourcesOf(['C']), [join(root, 'Page', 'A.md')], 'the graph read for the others');
 });
 
 test('pages changed since are re-read, and only they; added pages make the titles listed again', async () => {
@@ -87,7 +100,7 @@ test('pages changed since are re-read, and only they; added pages make the title
   const fs = countingFs();
   const second = await openWorkspace(fs);
   assert.equal(second.from, 'persisted');
-  assert.deepEqual(fs.reads.filter((p) => p !== indexFile), [join(root, 'Page', 'B.md')]);
+  assert.deepEqual(fs.reads.filter((p) => p !== indexFile && p !== graphFileOf(indexFile)), [join(root, 'Page', 'B.md')]);
   assert.deepEqual(answers(second.ws).cLinkedBy, [join(root, 'Page', 'A.md')]);
 
   await second.ws.persist(indexFile);
@@ -129,6 +142,36 @@ test('a bad index file is detected, reported and rebuilt, with the same answers 
   }
 });
 
+test('a bad link graph file is detected, reported and rebuilt from the pages, with the titles still taken from theirs', async () => {
+  const fresh = answers((await openWorkspace()).ws);
+  const graphFile = graphFileOf(indexFile);
+  const good = await (async () => {
+    const { ws } = await openWorkspace();
+    await ws.persist(indexFile);
+    return readFileSync(graphFile);
+  })();
+  const flipped = Buffer.from(good);
+  flipped[flipped.length - 9] ^= 0xff;
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['corrupt', flipped, /checksum/],
+    ['half-written', good.subarray(0, 20), /truncated/],
+    ['the titles where the graph belongs', readFileSync(indexFile), /holds the titles, not the graph/],
+  ];
+  for (const [name, bytes, reason] of cases) {
+    writeFileSync(graphFile, bytes);
+    const fs = countingFs();
+    const { ws, from, logs } = await openWorkspace(fs);
+    assert.equal(from, 'persisted', `${name}: the titles' file is good`);
+    assert.ok(logs.some((l) => /link graph not used/.test(l) && reason.test(l)), `${name}: ${logs.join(' | ')}`);
+    assert.ok(fs.reads.includes(join(root, 'Page', 'A.md')), `${name}: the pages are read again`);
+    assert.deepEqual(answers(ws), fresh, name);
+  }
+  rmSync(graphFile);
+  const { ws, logs } = await openWorkspace();
+  assert.deepEqual(answers(ws), fresh, 'no graph file yet: the pages are read');
+  assert.ok(!logs.some((l) => /link graph not used/.test(l)), 'a missing graph file is no problem to report');
+});
+
 test('a large index file is read in parts and its checksum taken part by part: a flip in the last part is found', async () => {
   const { ws } = await openWorkspace();
   await ws.persist(indexFile);
@@ -150,8 +193,8 @@ test('a large index file is read in parts and its checksum taken part by part: a
 
 test('an index built for other folders or settings is not used', async () => {
   const { ws } = await openWorkspace();
-  const bytes = encodeIndex(ws.indexKey, { scan: { pageFolders: [], folders: [], table: EntryTable.empty } });
-  assert.ok('scan' in decodeIndex(bytes, ws.indexKey));
+  const bytes = encodeIndex(ws.indexKey, { pageFolders: [], folders: [], table: EntryTable.empty });
+  assert.ok('table' in decodeIndex(bytes, ws.indexKey));
   assert.match((decodeIndex(bytes, { ...ws.indexKey, maxFileBytes: 1 }) as { reason: string }).reason, /other folders or settings/);
   assert.match((decodeIndex(bytes, { ...ws.indexKey, roots: ['/elsewhere'] }) as { reason: string }).reason, /other folders or settings/);
 });

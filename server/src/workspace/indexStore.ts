@@ -1,11 +1,13 @@
 // The persisted index: the scan (titles, redirects, the folders listed with their times) and the
-// link graph (with each page's file stamp), in one binary file written atomically, so that a
-// restart on an unchanged corpus reads one file instead of listing and parsing 1.4M pages.
+// link graph (with each page's file stamp), so that a restart on an unchanged corpus reads two files
+// instead of listing and parsing 1.4M pages. They are two files, each written atomically: the titles
+// (tens of MB) are taken as soon as they are read, the graph (hundreds of MB) after them. Each page's
+// stamp in the graph says whether the graph still holds its links, so the two need not agree.
 //
-// Layout: "WMDX", format version, payload length, CRC-32 of the payload, then the payload: a JSON
-// header (what the index was built for, section lengths) and the sections, each padded to 8 bytes:
-// the packed strings, offsets and hash slots of the page table and the graph exactly as they are in
-// memory, so that loading is reading (no parsing, no maps to fill).
+// Layout of each: "WMDX", format version, payload length, CRC-32 of the payload, then the payload: a
+// JSON header (what the index was built for, which part it holds, section lengths) and the
+// sections, each padded to 8 bytes: the packed strings, offsets and hash slots of the page table or
+// the graph exactly as they are in memory, so that loading is reading (no parsing, no maps to fill).
 // Anything that does not check out (magic, version, length, checksum, header, bounds) is reported
 // as a reason and the caller rebuilds: a cache never crashes the server or changes an answer.
 import { createHash } from 'node:crypto';
@@ -19,7 +21,7 @@ import { HashSlots, PackedStrings, allInRange } from './packed';
 import { letRequestsIn } from './pacing';
 import type { FolderStamp } from './scan';
 
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 const MAGIC = 'WMDX';
 const PREAMBLE = 16;
 
@@ -42,73 +44,97 @@ export interface PersistedIndex {
   graph?: LinkGraphData;
 }
 
-/** Every array of the index, each stored as it is in memory: strings as UTF-16, numbers as typed arrays. */
-const SECTIONS = {
+/** The arrays of each file, each stored as it is in memory: strings as UTF-16, numbers as typed arrays. */
+const SCAN_SECTIONS = {
   names: 'text', nameOffsets: Uint32Array, titles: 'text', titleOffsets: Uint32Array, targetPaths: 'text', targetOffsets: Uint32Array,
   dirOf: Uint32Array, redirect: Uint8Array, targetOf: Int32Array,
   titleSlots: Uint32Array, pathSlots: Uint32Array, variantSlots: Uint32Array, targetSlots: Uint32Array, sorted: Uint32Array,
+} as const;
+const GRAPH_SECTIONS = {
   graphTitles: 'text', graphTitleOffsets: Uint32Array, graphTitleSlots: Uint32Array,
   graphFiles: 'text', graphFileOffsets: Uint32Array, graphFileSlots: Uint32Array,
   offsets: Uint32Array, targets: Uint32Array, mtimes: Float64Array, sizes: Float64Array, reverseOffsets: Uint32Array, reverseSources: Uint32Array,
 } as const;
-type SectionName = keyof typeof SECTIONS;
+type SectionKinds = typeof SCAN_SECTIONS | typeof GRAPH_SECTIONS;
 type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
-type Kind<K extends SectionName> = (typeof SECTIONS)[K];
-type Sections = {
-  [K in SectionName]: Kind<K> extends 'text' ? string : Kind<K> extends Uint8ArrayConstructor ? Uint8Array
-    : Kind<K> extends Int32ArrayConstructor ? Int32Array : Kind<K> extends Float64ArrayConstructor ? Float64Array : Uint32Array;
+type Sections<S extends SectionKinds> = {
+  [K in keyof S]: S[K] extends 'text' ? string : S[K] extends Uint8ArrayConstructor ? Uint8Array
+    : S[K] extends Int32ArrayConstructor ? Int32Array : S[K] extends Float64ArrayConstructor ? Float64Array : Uint32Array;
 };
 
+type Part = 'titles' | 'graph';
+
 interface Header extends IndexKey {
+  part: Part;
+  lengths: Record<string, number>;
+}
+
+interface ScanHeader extends Header {
   pageFolderPaths: string[];
   folders: FolderStamp[];
   dirs: string[];
-  hasGraph: boolean;
-  lengths: Record<SectionName, number>;
 }
 
-/** The index file as one buffer (see `saveIndex`, which writes it without ever holding all of it). */
-export function encodeIndex(key: IndexKey, index: PersistedIndex): Buffer {
-  const payload = [...payloadParts(key, index)];
+/** The file that holds the graph beside the titles' `file`. */
+export function graphFileOf(file: string): string {
+  return file.replace(/(\.bin)?$/, '.graph.bin');
+}
+
+/** The titles' file as one buffer (see `saveIndex`, which writes without ever holding all of it). */
+export function encodeIndex(key: IndexKey, scan: IndexedScan): Buffer {
+  const payload = [...payloadParts(scanContent(key, scan))];
   return Buffer.concat([preamble(payload.reduce((n, part) => n + part.length, 0), payload.reduce((crc, part) => crc32(part, crc), 0)), ...payload]);
 }
 
 /** Strings are encoded this many code units at a time: a few MB of buffer, not a copy of a 100 MB section. */
 const STRING_SLICE = 4 << 20;
 
+interface Content<S extends SectionKinds> { header: Omit<Header, 'lengths'>; kinds: S; sections: Sections<S> }
+
+function scanContent(key: IndexKey, scan: IndexedScan): Content<typeof SCAN_SECTIONS> {
+  const t = scan.table.parts;
+  t.sorted = scan.table.sortedPages();
+  const header: Omit<ScanHeader, 'lengths'> = { ...key, part: 'titles', pageFolderPaths: scan.pageFolders, folders: scan.folders, dirs: t.dirs };
+  return {
+    header, kinds: SCAN_SECTIONS,
+    sections: {
+      names: t.names.text, nameOffsets: t.names.offsets, titles: t.titles.text, titleOffsets: t.titles.offsets,
+      targetPaths: t.targets.text, targetOffsets: t.targets.offsets, dirOf: t.dirOf, redirect: t.redirect, targetOf: t.targetOf,
+      titleSlots: t.titleSlots.slots, pathSlots: t.pathSlots.slots, variantSlots: t.variantSlots.slots, targetSlots: t.targetSlots.slots, sorted: t.sorted,
+    },
+  };
+}
+
+function graphContent(key: IndexKey, g: LinkGraphData): Content<typeof GRAPH_SECTIONS> {
+  return {
+    header: { ...key, part: 'graph' }, kinds: GRAPH_SECTIONS,
+    sections: {
+      graphTitles: g.titles.text, graphTitleOffsets: g.titles.offsets, graphTitleSlots: g.titleSlots.slots,
+      graphFiles: g.files.text, graphFileOffsets: g.files.offsets, graphFileSlots: g.fileSlots.slots,
+      offsets: g.offsets, targets: g.targets, mtimes: g.mtimes, sizes: g.sizes, reverseOffsets: g.reverseOffsets, reverseSources: g.reverseSources,
+    },
+  };
+}
+
 /**
  * The payload in the order it is written: header, then each section, padded to 8 bytes, strings as
  * UTF-16 a slice at a time. No part is empty: zlib's `crc32` of an empty array without memory behind
  * it answers 0, not the checksum so far.
  */
-function* payloadParts(key: IndexKey, index: PersistedIndex): Generator<Uint8Array> {
-  for (const part of sectionParts(key, index)) if (part.length) yield part;
+function* payloadParts<S extends SectionKinds>(content: Content<S>): Generator<Uint8Array> {
+  for (const part of sectionParts(content)) if (part.length) yield part;
 }
 
-function* sectionParts(key: IndexKey, index: PersistedIndex): Generator<Uint8Array> {
-  const t = index.scan.table.parts;
-  t.sorted = index.scan.table.sortedPages();
-  const g = index.graph ?? { titles: PackedStrings.empty, titleSlots: HashSlots.empty, files: PackedStrings.empty, fileSlots: HashSlots.empty, offsets: new Uint32Array(1), targets: new Uint32Array(0), mtimes: new Float64Array(0), sizes: new Float64Array(0), reverseOffsets: new Uint32Array(1), reverseSources: new Uint32Array(0) };
-  const sections: Sections = {
-    names: t.names.text, nameOffsets: t.names.offsets, titles: t.titles.text, titleOffsets: t.titles.offsets,
-    targetPaths: t.targets.text, targetOffsets: t.targets.offsets, dirOf: t.dirOf, redirect: t.redirect, targetOf: t.targetOf,
-    titleSlots: t.titleSlots.slots, pathSlots: t.pathSlots.slots, variantSlots: t.variantSlots.slots, targetSlots: t.targetSlots.slots, sorted: t.sorted,
-    graphTitles: g.titles.text, graphTitleOffsets: g.titles.offsets, graphTitleSlots: g.titleSlots.slots,
-    graphFiles: g.files.text, graphFileOffsets: g.files.offsets, graphFileSlots: g.fileSlots.slots,
-    offsets: g.offsets, targets: g.targets, mtimes: g.mtimes, sizes: g.sizes, reverseOffsets: g.reverseOffsets, reverseSources: g.reverseSources,
-  };
-  const names = Object.keys(SECTIONS) as SectionName[];
-  const byteLength = (value: Sections[SectionName]) => (typeof value === 'string' ? value.length * 2 : value.byteLength);
-  const header: Header = {
-    ...key, pageFolderPaths: index.scan.pageFolders, folders: index.scan.folders, dirs: t.dirs, hasGraph: index.graph !== undefined,
-    lengths: Object.fromEntries(names.map((name) => [name, byteLength(sections[name])])) as Record<SectionName, number>,
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header));
+function* sectionParts<S extends SectionKinds>({ header, kinds, sections }: Content<S>): Generator<Uint8Array> {
+  const names = Object.keys(kinds) as (keyof S & string)[];
+  const values = sections as Record<string, string | TypedArray>;
+  const byteLength = (value: string | TypedArray) => (typeof value === 'string' ? value.length * 2 : value.byteLength);
+  const headerBytes = Buffer.from(JSON.stringify({ ...header, lengths: Object.fromEntries(names.map((name) => [name, byteLength(values[name])])) }));
   yield u32(headerBytes.length);
   yield headerBytes;
   yield padding(4 + headerBytes.length);
   for (const name of names) {
-    const value = sections[name];
+    const value = values[name];
     if (typeof value !== 'string') yield new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     else for (let at = 0; at < value.length; at += STRING_SLICE) yield Buffer.from(value.slice(at, at + STRING_SLICE), 'utf16le');
     yield padding(byteLength(value));
@@ -124,8 +150,8 @@ function preamble(payloadLength: number, payloadChecksum: number): Buffer {
   return bytes;
 }
 
-/** The index in `bytes`, or why it cannot be used. `payloadChecksum`: the payload's CRC-32 when already computed (as the file was read). */
-export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): PersistedIndex | { reason: string } {
+/** The header and sections of one file in `bytes`, or why they cannot be used. */
+function decodeFile<S extends SectionKinds>(bytes: Uint8Array, key: IndexKey, part: Part, kinds: S, payloadChecksum?: number): { header: Header; sections: Sections<S> } | { reason: string } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < PREAMBLE || buf.toString('latin1', 0, 4) !== MAGIC) return { reason: 'not an index file' };
   const version = buf.readUInt32LE(4);
@@ -134,22 +160,30 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: 
   if (buf.length !== PREAMBLE + length) return { reason: `truncated or overlong: ${buf.length - PREAMBLE} bytes of payload, expected ${length}` };
   const payload = buf.subarray(PREAMBLE);
   if ((payloadChecksum ?? crc32(payload)) !== buf.readUInt32LE(12)) return { reason: 'checksum mismatch' };
+  const headerLength = payload.readUInt32LE(0);
+  const header = JSON.parse(payload.toString('utf8', 4, 4 + headerLength)) as Header;
+  if (header.part !== part) return { reason: `holds the ${String(header.part)}, not the ${part}` };
+  if (JSON.stringify([header.roots, header.pageFolders, header.maxFileBytes]) !== JSON.stringify([key.roots, key.pageFolders, key.maxFileBytes])) {
+    return { reason: 'built for other folders or settings' };
+  }
+  let at = align(4 + headerLength);
+  const s: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(kinds)) {
+    const n = header.lengths[name];
+    if (!Number.isInteger(n) || n < 0 || at + n > payload.length) return { reason: `section ${name} out of bounds` };
+    s[name] = kind === 'text' ? textOf(payload.subarray(at, at + n)) : typed(payload.subarray(at, at + n), kind as { new (b: ArrayBufferLike, o: number, n: number): TypedArray; BYTES_PER_ELEMENT: number });
+    at = align(at + n);
+  }
+  return { header, sections: s as Sections<S> };
+}
+
+/** The titles' file in `bytes`, or why it cannot be used. `payloadChecksum`: the payload's CRC-32 when already computed (as the file was read). */
+export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): IndexedScan | { reason: string } {
   try {
-    const headerLength = payload.readUInt32LE(0);
-    const header = JSON.parse(payload.toString('utf8', 4, 4 + headerLength)) as Header;
-    if (JSON.stringify([header.roots, header.pageFolders, header.maxFileBytes]) !== JSON.stringify([key.roots, key.pageFolders, key.maxFileBytes])) {
-      return { reason: 'built for other folders or settings' };
-    }
-    let at = align(4 + headerLength);
-    const s: Partial<Record<SectionName, unknown>> = {};
-    for (const name of Object.keys(SECTIONS) as SectionName[]) {
-      const n = header.lengths[name];
-      if (!Number.isInteger(n) || n < 0 || at + n > payload.length) return { reason: `section ${name} out of bounds` };
-      const kind = SECTIONS[name];
-      s[name] = kind === 'text' ? textOf(payload.subarray(at, at + n)) : typed(payload.subarray(at, at + n), kind as { new (b: ArrayBufferLike, o: number, n: number): TypedArray; BYTES_PER_ELEMENT: number });
-      at = align(at + n);
-    }
-    const v = s as Sections;
+    const decoded = decodeFile(bytes, key, 'titles', SCAN_SECTIONS, payloadChecksum);
+    if ('reason' in decoded) return decoded;
+    const header = decoded.header as ScanHeader;
+    const v = decoded.sections;
     const table = new EntryTable({
       dirs: header.dirs, dirOf: v.dirOf, names: new PackedStrings(v.names, v.nameOffsets), titles: new PackedStrings(v.titles, v.titleOffsets),
       redirect: v.redirect, targetOf: v.targetOf, targets: new PackedStrings(v.targetPaths, v.targetOffsets),
@@ -157,16 +191,25 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: 
       targetSlots: new HashSlots(v.targetSlots), sorted: v.sorted,
     });
     const tableProblem = EntryTable.problem(table.parts);
-    if (tableProblem) return { reason: tableProblem };
-    const scan: IndexedScan = { pageFolders: header.pageFolderPaths, folders: header.folders, table };
-    if (!header.hasGraph) return { scan };
+    return tableProblem ? { reason: tableProblem } : { pageFolders: header.pageFolderPaths, folders: header.folders, table };
+  } catch (e) {
+    return { reason: `unreadable: ${(e as Error).message}` };
+  }
+}
+
+/** The graph's file in `bytes`, or why it cannot be used. */
+function decodeGraph(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): LinkGraphData | { reason: string } {
+  try {
+    const decoded = decodeFile(bytes, key, 'graph', GRAPH_SECTIONS, payloadChecksum);
+    if ('reason' in decoded) return decoded;
+    const v = decoded.sections;
     const graph: LinkGraphData = {
       titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
       files: new PackedStrings(v.graphFiles, v.graphFileOffsets), fileSlots: new HashSlots(v.graphFileSlots),
       offsets: v.offsets, targets: v.targets, mtimes: v.mtimes, sizes: v.sizes, reverseOffsets: v.reverseOffsets, reverseSources: v.reverseSources,
     };
     const problem = graphProblem(graph);
-    return problem ? { reason: problem } : { scan, graph };
+    return problem ? { reason: problem } : graph;
   } catch (e) {
     return { reason: `unreadable: ${(e as Error).message}` };
   }
@@ -189,8 +232,17 @@ function graphProblem(g: LinkGraphData): string | undefined {
   return undefined;
 }
 
-/** Reads the persisted index, or says why there is none to use. */
-export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<PersistedIndex | { reason: string }> {
+/** Reads the persisted titles, or says why there are none to use. */
+export function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<IndexedScan | { reason: string }> {
+  return loadFile(fs, file, (bytes, checksum) => decodeIndex(bytes, key, checksum));
+}
+
+/** Reads the persisted link graph (kept beside the titles' `file`), or says why there is none to use. */
+export function loadGraph(fs: FileSystem, file: string, key: IndexKey): Promise<LinkGraphData | { reason: string }> {
+  return loadFile(fs, graphFileOf(file), (bytes, checksum) => decodeGraph(bytes, key, checksum));
+}
+
+async function loadFile<T>(fs: FileSystem, file: string, decode: (bytes: Uint8Array, checksum?: number) => T | { reason: string }): Promise<T | { reason: string }> {
   let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
   // The checksum is taken part by part while the rest of the file is still being read.
   let checksum = 0;
@@ -210,26 +262,33 @@ export async function loadIndex(fs: FileSystem, file: string, key: IndexKey): Pr
   if (typeof read === 'string') return { reason: `not a regular file (${read})` };
   // Decoding holds this thread for a while at a million pages: replies already made go out first.
   await letRequestsIn();
-  return decodeIndex(read.bytes, key, received === read.bytes.length ? checksum : undefined);
+  return decode(read.bytes, received === read.bytes.length ? checksum : undefined);
 }
 
 /**
- * Writes the index atomically (a temporary file, then a rename: a reader sees the old file or the
- * new one), part by part (at a million pages it is hundreds of MB: never concatenated), its length
- * and checksum taken in a first pass, with requests let in between parts.
+ * Writes the graph (when given) and then the titles, each atomically (a temporary file, then a
+ * rename: a reader sees the old file or the new one), part by part (at a million pages the graph is
+ * hundreds of MB: never concatenated), length and checksum taken in a first pass, with requests let
+ * in between parts. Without a graph, the graph's file is left as it is: its stamps still tell which
+ * pages it holds.
  */
 export async function saveIndex(fs: FileSystem, file: string, key: IndexKey, index: PersistedIndex): Promise<void> {
   await fs.makeDirectory(path.dirname(file));
+  if (index.graph) await saveFile(fs, graphFileOf(file), graphContent(key, index.graph));
+  await saveFile(fs, file, scanContent(key, index.scan));
+}
+
+async function saveFile<S extends SectionKinds>(fs: FileSystem, file: string, content: Content<S>): Promise<void> {
   let length = 0;
   let checksum = 0;
-  for (const part of payloadParts(key, index)) {
+  for (const part of payloadParts(content)) {
     length += part.length;
     checksum = crc32(part, checksum);
     await letRequestsIn();
   }
   await fs.writeFileAtomic(file, (function* () {
     yield preamble(length, checksum);
-    yield* payloadParts(key, index);
+    yield* payloadParts(content);
   })());
 }
 

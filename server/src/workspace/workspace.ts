@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
 import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
-import { loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
+import { loadGraph, loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount, type ItemList } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { finishPaced, pacer } from './pacing';
@@ -99,26 +99,37 @@ export class Workspace {
 
   /**
    * Indexes the titles from the persisted index at `indexFile` when no folder it listed has changed
-   * since, else by a scan; takes its link graph either way (with each page's stamp, so that
-   * `scanContents` re-reads only the pages whose file changed). Says how the titles were found.
+   * since, else by a scan. Says how the titles were found. The link graph is taken by `openLinks`.
    */
   async open(indexFile: string | undefined): Promise<'persisted' | 'scanned'> {
     const loaded = indexFile ? await loadIndex(this.fs, indexFile, this.indexKey) : undefined;
     if (loaded && 'reason' in loaded) this.log(`persisted index not used (${loaded.reason}): ${indexFile}`);
     else if (loaded) {
-      if (loaded.graph) {
-        this.links = LinkGraph.fromData(loaded.graph);
-        this.links.progress = { done: 0, total: loaded.graph.files.size, complete: true };
-      }
-      if (await foldersUnchanged(this.fs, loaded.scan.folders)) {
-        this.adopt(loaded.scan);
-        this.log(`indexed ${this.index.size} pages in ${loaded.scan.pageFolders.length} page folder(s) from the persisted index`);
+      if (await foldersUnchanged(this.fs, loaded.folders)) {
+        this.adopt(loaded);
+        this.log(`indexed ${this.index.size} pages in ${loaded.pageFolders.length} page folder(s) from the persisted index`);
         return 'persisted';
       }
       this.log('pages were added, removed or renamed since the index was persisted: listing them again');
     }
     await this.scan();
     return 'scanned';
+  }
+
+  /**
+   * Takes the persisted link graph beside `indexFile`, with each page's stamp, so that
+   * `scanContents` re-reads only the pages whose file changed. Pages edited meanwhile keep their links.
+   */
+  async openLinks(indexFile: string): Promise<void> {
+    const loaded = await loadGraph(this.fs, indexFile, this.indexKey);
+    if ('reason' in loaded) {
+      if (loaded.reason !== 'none yet') this.log(`persisted link graph not used (${loaded.reason}): ${indexFile}`);
+      return;
+    }
+    const links = LinkGraph.fromData(loaded);
+    links.progress = { done: 0, total: loaded.files.size, complete: true };
+    for (const file of this.editedPages) links.record(file, this.links.targetsOf(file));
+    this.links = links;
   }
 
   /** Writes the titles and the link graph to `indexFile` (atomically). */
