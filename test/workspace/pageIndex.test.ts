@@ -97,8 +97,11 @@ test('entry table: of several files with one title, the first by path answers, w
 
 test('entry table: a missing title, path or redirect target finds nothing', () => {
   const table = EntryTable.of([{ title: 'A', path: '/w/Page/A.md', folder: 'Page' }]);
-  assert.deepEqual(table.withTitle('B', 'Page'), []);
-  assert.deepEqual(table.withTitle('A', 'Redirect'), []);
+  const any = () => true;
+  assert.equal(table.firstWithTitle('B', 'Page', any), -1);
+  assert.equal(table.firstWithTitle('A', 'Redirect', any), -1);
+  assert.equal(table.firstWithTitle('A', 'Page', () => false), -1, 'none accepted');
+  assert.equal(table.firstWithTitle('A', 'Page', any), 0);
   assert.equal(table.withPath('/w/Page/B.md'), -1);
   assert.equal(table.withPath('/w/PageA.md'), -1);
   assert.deepEqual(table.redirectsTo('/w/Page/A.md'), []);

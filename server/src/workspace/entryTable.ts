@@ -181,10 +181,19 @@ export class EntryTable {
     return entry;
   }
 
-  /** Entries with this title in one folder kind, in path order: not the order of a listing, which is the file system's. */
-  withTitle(title: string, folder: 'Page' | 'Redirect'): number[] {
-    const redirect = folder === 'Redirect' ? 1 : 0;
-    return this.inPathOrderIfMany(this.parts.titleSlots.findAll(hashString(title), (i) => this.parts.redirect[i] === redirect && this.parts.titles.equals(i, title)));
+  /**
+   * The first entry by path (not the first listed: a listing's order is the file system's) with this
+   * title in one folder kind for which `accept` holds, or -1. No list is made: this runs for every link.
+   */
+  firstWithTitle(title: string, folder: 'Page' | 'Redirect', accept: (i: number) => boolean): number {
+    const { redirect, titles } = this.parts;
+    const kind = folder === 'Redirect' ? 1 : 0;
+    let first = -1;
+    this.parts.titleSlots.find(hashString(title), (i) => {
+      if (redirect[i] === kind && titles.equals(i, title) && accept(i) && (first < 0 || this.path(i) < this.path(first))) first = i;
+      return false;
+    });
+    return first;
   }
 
   /** A few entries (of one title) in path order: their paths compared, not every folder ranked. */

@@ -135,7 +135,7 @@ export const nodeFileSystem: FileSystem = {
   async *readDirectory(path) {
     // Read a few thousand entries at a time, letting requests in between: libuv's `readdir` would
     // take a million names off the event loop but sort them all first, 2 s against 0.7 s here. The
-    // order is the file system's; nothing that answers a user depends on it (see EntryTable.withTitle).
+    // order is the file system's; nothing that answers a user depends on it (see EntryTable.firstWithTitle).
     const dir = opendirSync(path, { bufferSize: 4096 });
     // Short slices: the first page's diagnostics wait for the slice that runs when it is opened.
     const pause = pacer(LISTING_SLICE_MS);

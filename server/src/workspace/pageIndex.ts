@@ -116,8 +116,8 @@ export class PageIndex {
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
-    const i = this.base.withTitle(title, folder).find(this.live);
-    return i === undefined ? this.byTitle[folder].first(title) : this.base.entry(i);
+    const i = this.base.firstWithTitle(title, folder, this.live);
+    return i < 0 ? this.byTitle[folder].first(title) : this.base.entry(i);
   }
 
   /** Titles of pages that may be variants of this title (same character-wise Simplified form), other than itself. */
