@@ -2,7 +2,7 @@
 // titles indexed, first diagnostics, a keystroke on a 100 KB page, hover/definition/completion,
 // the background link graph (with the server's peak RSS), references.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -235,7 +235,10 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   // The index is persisted once the graph is complete.
   const persistStarted = Date.now();
   while (!indexFileIn(cacheHome) && Date.now() - persistStarted < 600_000) await new Promise((r) => setTimeout(r, 200));
-  out.persistedIndexMB = indexFileIn(cacheHome) ? Number((readFileSync(indexFileIn(cacheHome)).length / 1e6).toFixed(1)) : null;
+  // The graph's file is written first, then the titles': both are there once the titles' is.
+  const sizeMB = (file) => (existsSync(file) ? Number((statSync(file).size / 1e6).toFixed(1)) : null);
+  out.persistedIndexMB = indexFileIn(cacheHome) ? sizeMB(indexFileIn(cacheHome)) : null;
+  out.persistedGraphMB = indexFileIn(cacheHome) ? sizeMB(indexFileIn(cacheHome).replace(/\.bin$/, '.graph.bin')) : null;
   // Writing the index is the server's other memory peak: the peak so far includes it.
   out.serverPeakRssWithPersistMB = procStatus(server.child.pid).peakRssMB;
   await server.stop();

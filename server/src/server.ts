@@ -173,7 +173,7 @@ async function persistIndex() {
   clearTimeout(persistTimer);
   const file = indexFileFor(rootFolders, storagePath);
   try {
-    await workspace.persist(file);
+    await workspace.persist(file, userIsTyping);
   } catch (e) {
     connection.console.warn(`could not persist the index to ${file}: ${(e as Error).message}`);
   }

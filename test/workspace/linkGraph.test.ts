@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Interner, LinkGraph } from '../../server/src/workspace/linkGraph';
+import { Interner, LinkGraph, type LinkGraphData } from '../../server/src/workspace/linkGraph';
 import { finish } from '../../server/src/workspace/pacing';
 
 const FILES = ['/w/Page/A.md', '/w/Page/B.md', '/w/Page/C.md', '/w/Page/D.md'];
@@ -31,12 +31,15 @@ function sameAnswers(graph: LinkGraph, model: Map<string, { titles: Set<string>;
 }
 
 test('link graph: answers as a plain model after any records and forgets, live, compacted in steps, and packed', () => {
-  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), fc.array(fc.boolean(), { maxLength: 40 }), (steps, packAt, compactSteps) => {
+  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), fc.array(fc.boolean(), { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), (steps, packAt, compactSteps, dataSteps) => {
     let graph = new LinkGraph();
     const model = new Map<string, { titles: Set<string>; size: number }>();
     // A compaction in steps runs beside the records; one that saw a record meanwhile takes nothing.
     let compacting: Generator<void, boolean, void> | undefined;
+    // So does the packing for the persisted index: its arrays, when it gives them, are the graph's answers.
+    let packing: { steps: Generator<void, LinkGraphData | undefined, void>; recordedSince: boolean } | undefined;
     steps.forEach((s, i) => {
+      if (packing && (!s.forget || model.has(s.file))) packing.recordedSince = true;
       if (s.forget) {
         graph.forget(s.file);
         model.delete(s.file);
@@ -48,10 +51,20 @@ test('link graph: answers as a plain model after any records and forgets, live, 
       if (i === packAt) {
         graph = LinkGraph.fromData(graph.toData());
         compacting = undefined;
+        packing = undefined;
       }
       if (compactSteps[i]) {
         compacting ??= graph.compacting();
         if (compacting.next().done) compacting = undefined;
+      }
+      if (dataSteps[i]) {
+        packing ??= { steps: graph.dataSteps(), recordedSince: false };
+        const next = packing.steps.next();
+        if (next.done) {
+          assert.equal(next.value === undefined, packing.recordedSince, 'given up exactly when a page was recorded meanwhile');
+          if (next.value) sameAnswers(LinkGraph.fromData(next.value), model, 'packed in steps');
+          packing = undefined;
+        }
       }
     });
     sameAnswers(graph, model, 'live');

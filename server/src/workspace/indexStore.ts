@@ -18,7 +18,7 @@ import type { FileSystem } from './fileSystem';
 import { EntryTable } from './entryTable';
 import type { LinkGraphData } from './linkGraph';
 import { HashSlots, PackedStrings, allInRange } from './packed';
-import { letRequestsIn } from './pacing';
+import { letRequestsIn, pacer } from './pacing';
 import type { FolderStamp } from './scan';
 
 export const INDEX_FORMAT_VERSION = 3;
@@ -86,8 +86,12 @@ export function encodeIndex(key: IndexKey, scan: IndexedScan): Buffer {
   return Buffer.concat([preamble(payload.reduce((n, part) => n + part.length, 0), payload.reduce((crc, part) => crc32(part, crc), 0)), ...payload]);
 }
 
-/** Strings are encoded this many code units at a time: a few MB of buffer, not a copy of a 100 MB section. */
-const STRING_SLICE = 4 << 20;
+/**
+ * Sections go out this many bytes at a time: strings encoded a slice at a time (a few MB of buffer,
+ * not a copy of a 100 MB section), arrays as views, so that no checksum or write of one part holds
+ * the thread for long (a 160 MB array's checksum took 50 ms in one piece).
+ */
+const PART_BYTES = 4 << 20;
 
 interface Content<S extends SectionKinds> { header: Omit<Header, 'lengths'>; kinds: S; sections: Sections<S> }
 
@@ -135,8 +139,10 @@ function* sectionParts<S extends SectionKinds>({ header, kinds, sections }: Cont
   yield padding(4 + headerBytes.length);
   for (const name of names) {
     const value = values[name];
-    if (typeof value !== 'string') yield new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    else for (let at = 0; at < value.length; at += STRING_SLICE) yield Buffer.from(value.slice(at, at + STRING_SLICE), 'utf16le');
+    if (typeof value !== 'string') {
+      const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      for (let at = 0; at < bytes.length; at += PART_BYTES) yield bytes.subarray(at, at + PART_BYTES);
+    } else for (let at = 0; at < value.length; at += PART_BYTES / 2) yield Buffer.from(value.slice(at, at + PART_BYTES / 2), 'utf16le');
     yield padding(byteLength(value));
   }
 }
@@ -268,23 +274,25 @@ async function loadFile<T>(fs: FileSystem, file: string, decode: (bytes: Uint8Ar
 /**
  * Writes the graph (when given) and then the titles, each atomically (a temporary file, then a
  * rename: a reader sees the old file or the new one), part by part (at a million pages the graph is
- * hundreds of MB: never concatenated), length and checksum taken in a first pass, with requests let
- * in between parts. Without a graph, the graph's file is left as it is: its stamps still tell which
- * pages it holds.
+ * hundreds of MB: never concatenated), length and checksum taken in a first pass, in slices that let
+ * requests in and are held while `isPaused` says so. Without a graph, the graph's file is left as it
+ * is: its stamps still tell which pages it holds.
  */
-export async function saveIndex(fs: FileSystem, file: string, key: IndexKey, index: PersistedIndex): Promise<void> {
+export async function saveIndex(fs: FileSystem, file: string, key: IndexKey, index: PersistedIndex, isPaused?: () => boolean): Promise<void> {
   await fs.makeDirectory(path.dirname(file));
-  if (index.graph) await saveFile(fs, graphFileOf(file), graphContent(key, index.graph));
-  await saveFile(fs, file, scanContent(key, index.scan));
+  if (index.graph) await saveFile(fs, graphFileOf(file), graphContent(key, index.graph), isPaused);
+  await saveFile(fs, file, scanContent(key, index.scan), isPaused);
 }
 
-async function saveFile<S extends SectionKinds>(fs: FileSystem, file: string, content: Content<S>): Promise<void> {
+async function saveFile<S extends SectionKinds>(fs: FileSystem, file: string, content: Content<S>, isPaused?: () => boolean): Promise<void> {
   let length = 0;
   let checksum = 0;
+  const pause = pacer(undefined, isPaused);
   for (const part of payloadParts(content)) {
     length += part.length;
     checksum = crc32(part, checksum);
-    await letRequestsIn();
+    const due = pause();
+    if (due) await due;
   }
   await fs.writeFileAtomic(file, (function* () {
     yield preamble(length, checksum);

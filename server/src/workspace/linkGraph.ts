@@ -163,6 +163,15 @@ export class LinkGraph {
 
   /** The graph as compact arrays (garbage left out), for the persisted index. */
   toData(): LinkGraphData {
+    return finish(this.dataSteps())!;
+  }
+
+  /**
+   * `toData` in steps (see `finishPaced`): at a million pages, after pages were edited, it repacks
+   * and inverts for a second. Undefined when a page was recorded or forgotten meanwhile.
+   */
+  *dataSteps(): Steps<LinkGraphData | undefined> {
+    const changes = this.changes;
     const recorded = new Uint32Array(this.files.size);
     let count = 0;
     for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) recorded[count++] = p;
@@ -186,12 +195,17 @@ export class LinkGraph {
         for (let from = this.start[pages[i]], to = from + this.length[pages[i]]; from < to; from++) targets[k++] = this.log[from];
       }
     }
-    const titles = finish(this.titles.packing());
-    const files = pages.length === this.files.size ? finish(this.files.packing()) : withSlots(PackedStrings.of(Array.from(pages, (p) => this.files.at(p))));
+    yield;
+    if (this.changes !== changes) return undefined;
+    const titles = yield* this.titles.packing();
+    if (this.changes !== changes) return undefined;
+    const files = pages.length === this.files.size ? yield* this.files.packing() : withSlots(PackedStrings.of(Array.from(pages, (p) => this.files.at(p))));
+    if (this.changes !== changes) return undefined;
     // The live reverse index numbers pages as the data does when no page was dropped.
     const reverse = this.reverse && this.changed.size === 0 && pages.length === this.files.size
       ? this.reverse
-      : finish(inverting(titles.strings.size, pages.length, (p) => offsets[p], (p) => offsets[p + 1], targets));
+      : yield* inverting(titles.strings.size, pages.length, (p) => offsets[p], (p) => offsets[p + 1], targets);
+    if (this.changes !== changes) return undefined;
     return {
       titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets,
       mtimes: Float64Array.from(pages, (p) => this.mtimes[p]), sizes: Float64Array.from(pages, (p) => this.sizes[p]),

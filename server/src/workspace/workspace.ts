@@ -2,7 +2,7 @@
 // titles, safe reading of page contents, and a background scan of contents for the link graph.
 import * as path from 'node:path';
 import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
-import { LinkGraph, linkTargets, type PageStamp } from './linkGraph';
+import { LinkGraph, linkTargets, type LinkGraphData, type PageStamp } from './linkGraph';
 import { loadGraph, loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
 import { runInWorkers, workerCount, type ItemList } from './workerPool';
 import type { FileSystem } from './fileSystem';
@@ -132,18 +132,26 @@ export class Workspace {
     this.links = links;
   }
 
-  /** Writes the titles and the link graph to `indexFile` (atomically). */
-  async persist(indexFile: string): Promise<void> {
+  /** Writes the titles and the link graph to `indexFile` (atomically), held while `isPaused` says so. */
+  async persist(indexFile: string, isPaused?: () => boolean): Promise<void> {
     if (!this.lastScan) return;
-    const scan: IndexedScan = { ...this.lastScan, table: this.index.table() };
-    const graph = this.links.progress.complete ? this.links.toData() : undefined;
+    const table = this.index.table();
+    // Ordering the titles and packing the graph take a second or more at a million pages: in slices, held while the user types.
+    await finishPaced(table.sortingPages(), pacer(undefined, isPaused));
+    const scan: IndexedScan = { ...this.lastScan, table };
+    let graph: LinkGraphData | undefined;
+    if (this.links.progress.complete) {
+      // Begun again when a page was recorded meanwhile.
+      do graph = await finishPaced(this.links.dataSteps(), pacer(undefined, isPaused));
+      while (!graph);
+    }
     if (graph) {
       // The packed arrays just made replace the graph's maps of titles and files: hundreds of MB less at a million pages.
       const { progress } = this.links;
       this.links = LinkGraph.fromData(graph);
       this.links.progress = progress;
     }
-    await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph });
+    await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph }, isPaused);
   }
 
   /** Takes over the titles of a scan (this one's, the persisted one's, or the CLI main thread's for its workers). */
