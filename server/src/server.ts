@@ -374,8 +374,9 @@ connection.onReferences(async (params, token) => {
 });
 
 connection.onCodeLens(async (params, token) => {
+  if (!settings.backlinkLens) return [];
   await graphReady();
-  const page = settings.backlinkLens ? await requestPage(params.textDocument.uri, token) : undefined;
+  const page = await requestPage(params.textDocument.uri, token);
   return page ? backlinkLens(page, workspace) : [];
 });
 

@@ -88,6 +88,10 @@ export class PhraseTable {
 
   private addEdge(node: number, unit: number, child: number): void {
     if (++this.edges * 2 > this.edgeParent.length) this.growEdges();
+    this.placeEdge(node, unit, child);
+  }
+
+  private placeEdge(node: number, unit: number, child: number): void {
     const mask = this.edgeParent.length - 1;
     let at = edgeSlot(node, unit) & mask;
     while (this.edgeParent[at] !== -1) at = (at + 1) & mask;
@@ -101,14 +105,8 @@ export class PhraseTable {
     this.edgeParent = new Int32Array(edgeParent.length * 2).fill(-1);
     this.edgeUnit = new Uint16Array(edgeParent.length * 2);
     this.edgeChild = new Int32Array(edgeParent.length * 2);
-    const mask = this.edgeParent.length - 1;
     for (let from = 0; from < edgeParent.length; from++) {
-      if (edgeParent[from] === -1) continue;
-      let at = edgeSlot(edgeParent[from], edgeUnit[from]) & mask;
-      while (this.edgeParent[at] !== -1) at = (at + 1) & mask;
-      this.edgeParent[at] = edgeParent[from];
-      this.edgeUnit[at] = edgeUnit[from];
-      this.edgeChild[at] = edgeChild[from];
+      if (edgeParent[from] !== -1) this.placeEdge(edgeParent[from], edgeUnit[from], edgeChild[from]);
     }
   }
 

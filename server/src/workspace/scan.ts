@@ -2,7 +2,6 @@
 // (default `**/Page`) and its sibling `Redirect` folder, and every `.md` file below them.
 import * as path from 'node:path';
 import type { DirEntry, FileSystem } from './fileSystem';
-import { pacer } from './pacing';
 import { EntryColumns } from './entryTable';
 import type { WorkspaceRoots } from './roots';
 import { titleFromPagePath } from '../parse';
@@ -78,12 +77,8 @@ async function* listDirectory(fs: FileSystem, dir: string, result: ScanResult): 
 /** Lists the pages below `base` + `relDir` (`relDir` is '' or ends with '/'); paths are built by hand: a million path.join calls add up. */
 async function collectPages(fs: FileSystem, roots: WorkspaceRoots, base: string, relDir: string, folder: 'Page' | 'Redirect', result: ScanResult) {
   const dir = relDir ? `${base}${path.sep}${relDir.slice(0, -1).split('/').join(path.sep)}` : base;
-  const pause = pacer();
-  for await (const chunk of listDirectory(fs, dir, result)) for (let k = 0; k < chunk.length; k++) {
-    // Looked at per 256 entries: the clock per entry cost more than the listing's other work.
-    const due = k % 256 === 0 ? pause() : undefined;
-    if (due) await due;
-    const e = chunk[k];
+  // Requests are let in by the listing, between chunks.
+  for await (const chunk of listDirectory(fs, dir, result)) for (const e of chunk) {
     // Sub-folders hold titles with `/` (`TCP/IP`); symlinked folders are not followed (loops, escapes).
     const isLink = e.isSymbolicLink();
     if (e.isDirectory() && !isLink) {
