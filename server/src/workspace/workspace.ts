@@ -147,9 +147,9 @@ export class Workspace {
     }
     if (graph) {
       // The packed arrays just made replace the graph's maps of titles and files: hundreds of MB less at a million pages.
-      const { progress } = this.links;
-      this.links = LinkGraph.fromData(graph);
-      this.links.progress = progress;
+      const current = this.links;
+      const packed = await finishPaced(current.repacking(graph), pacer(undefined, isPaused));
+      if (packed && this.links === current) this.links = packed;
     }
     await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph }, isPaused);
   }
