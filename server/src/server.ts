@@ -9,6 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
 import { growHeapsByAQuarter } from './heapGrowth';
+import { lowerHelperThreads } from './workspace/threadPriority';
 import { Workspace, type FileChange } from './workspace/workspace';
 import { indexFileFor } from './workspace/indexStore';
 import { pacer } from './workspace/pacing';
@@ -31,6 +32,7 @@ import { countProblems } from './cli/pool';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
 growHeapsByAQuarter();
+lowerHelperThreads();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);

@@ -241,3 +241,16 @@ test('bad input: binary and invalid UTF-8 pages, 10 MB page, 100k brackets; the 
   assert.equal(past, null);
   assert.equal(client.exited, false);
 });
+
+test('the engine\'s helper threads and the background workers run at the lowest priority; the thread that answers stays at normal priority', { skip: process.platform !== 'linux' }, () => {
+  const niceOf = (task: string) => {
+    const stat = readFileSync(`/proc/${client.pid}/task/${task}/stat`, 'utf8');
+    // Field 19 of stat, counted after the parenthesised command name (which may hold spaces).
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  };
+  const tasks = readdirSync(`/proc/${client.pid}/task`);
+  assert.equal(niceOf(String(client.pid)), 0);
+  const others = tasks.filter((t) => t !== String(client.pid));
+  assert.ok(others.length >= 2, `the server runs helper threads (${others.length})`);
+  for (const task of others) assert.equal(niceOf(task), 19, `thread ${task}`);
+});

@@ -1,8 +1,8 @@
 // Work spread over worker threads in batches: fast workers take more batches, each result comes
 // back with its batch number. Used by the server's background content scan and by the CLI.
-import { readlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import { Worker, parentPort } from 'node:worker_threads';
+import { lowerThisThread } from './threadPriority';
 
 interface BatchMessage<T> { batch: number; items: T[] }
 interface ResultMessage<R> { batch: number; results: R[] }
@@ -70,7 +70,7 @@ export async function runInWorkers<T, R, M = T>(
 
 /** The worker side of `runInWorkers`: answers each batch with `handle` applied to its items in order. */
 export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
-  if (process.argv.includes(BACKGROUND_ARG)) lowerThreadPriority();
+  if (process.argv.includes(BACKGROUND_ARG)) lowerThisThread();
   const port = parentPort!;
   port.on('message', async ({ batch, items }: BatchMessage<T>) => {
     const results: R[] = [];
@@ -78,17 +78,4 @@ export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
     const message: ResultMessage<R> = { batch, results };
     port.postMessage(message);
   });
-}
-
-/**
- * Lowers this thread's scheduling priority to the least. Linux keeps a nice value per thread, and
- * `/proc/thread-self` names this thread's id; elsewhere the worker stays at normal priority.
- */
-function lowerThreadPriority(): void {
-  try {
-    const thread = Number(/\/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
-    if (thread) os.setPriority(thread, os.constants.priority.PRIORITY_LOW);
-  } catch {
-    // No per-thread priority here: nothing to lower.
-  }
 }
