@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, CodeActionKind, FileChangeType, ResponseError, ErrorCodes, CodeLensRefreshRequest,
-  type InitializeParams, type InitializeResult, type WorkspaceFolder, type CancellationToken,
+  type InitializeParams, type InitializeResult, type WorkspaceFolder, type CancellationToken, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from './workspace/fileSystem';
@@ -194,6 +194,21 @@ async function loadSettings(pushed?: unknown) {
   parses.clear();
 }
 
+/**
+ * Progress through pages, reported when its percentage changes: a report per batch of pages was
+ * thousands of messages when the pages were only stat'ed (a restart), and replies waited behind them.
+ */
+function pageProgress(progress: WorkDoneProgressServerReporter | undefined, onPercent?: (percent: number) => void): (done: number, total: number) => void {
+  let reported = -1;
+  return (done, total) => {
+    const percent = Math.round((100 * done) / total);
+    if (percent === reported) return;
+    reported = percent;
+    progress?.report(percent, `${done}/${total} pages`);
+    onPercent?.(percent);
+  };
+}
+
 /** Indexes the corpus, then reads every page into the link graph in the background with work-done progress. */
 async function indexWorkspace() {
   contentScan.cancelled = true;
@@ -216,10 +231,7 @@ async function indexWorkspace() {
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
-      (done, total) => {
-        progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`);
-        setStatus({ percent: Math.round((100 * done) / total) });
-      },
+      pageProgress(progress, (percent) => setStatus({ percent })),
       path.join(__dirname, 'scanWorker.js'),
       userIsTyping,
     );
@@ -470,7 +482,7 @@ connection.onExecuteCommand(async (params) => {
   const result = await fixAllInWorkspace(
     workspace, code, openDocument, settings.maxPageSize,
     () => progress?.token.isCancellationRequested ?? false,
-    (done, total) => progress?.report(Math.round((100 * done) / total), `${done}/${total} pages`),
+    pageProgress(progress),
   );
   progress?.done();
   if (result.cancelled || result.pages === 0) return { ...result, applied: false };
