@@ -17,7 +17,7 @@ export function lowerThisThread(): void {
  * Lowers every other thread of the process as it is now, called first thing on the main thread:
  * those are the engine's helpers (concurrent marking and sweeping, optimizing compiles), for this
  * thread and for the workers to come. At normal priority four of them took turns with this thread
- * on two cores while pages were read in the background (keystroke p95 8 ms, against 5.4-6.6 ms).
+ * on two cores while pages were read in the background (keystroke p95 7.2-9.7 ms, against 5.9-7.0 ms).
  */
 export function lowerHelperThreads(): void {
   try {
