@@ -5,7 +5,7 @@ import { CompletionItemKind, type CompletionItem, type CompletionList } from 'vs
 import { escapeDestination, normalizeTitle, pagePathFromTitle, percentDecode, unescapeMarkdown } from '../parse';
 import { titleVariants } from '../workspace/variants';
 import type { Workspace } from '../workspace/workspace';
-import { destinationTo } from './fixes';
+import { destinationsFrom } from './fixes';
 import { spanRange, type PageContext } from './page';
 
 /** Items returned; the list is marked incomplete so the editor asks again as the user types. */
@@ -45,10 +45,11 @@ export function completion(page: PageContext, workspace: Workspace, offset: numb
     // An editor that auto-closes brackets has put `]` after the cursor; replace it too.
     const end = offset + (after.startsWith(']') && !after.startsWith('](') ? 1 : 0);
     const range = spanRange(page.document, { start: offset - typed.length - 1, end });
+    const destinationTo = destinationsFrom(page.file, workspace);
     return list(workspace, normalizeTitle(typed).title, (title) => {
       const entry = workspace.index.get(title)!;
       return {
-        textEdit: { range, newText: `[${title}](${escapeDestination(destinationTo(page.file, entry, workspace))} "wikilink")` },
+        textEdit: { range, newText: `[${title}](${escapeDestination(destinationTo(entry))} "wikilink")` },
         filterText: `[${typed}`,
       };
     });

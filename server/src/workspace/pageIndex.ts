@@ -143,7 +143,8 @@ export class PageIndex {
       // titles with the prefix's first two letters, walked, not all of them sorted first.
       const added = [...new Set(Array.from(this.byPath.values(), (e) => e.title))].filter((t) => t.startsWith(prefix) && this.get(t));
       const base = this.base.titlesStartingWith(prefix, limit, (t) => this.get(t) !== undefined);
-      return [...new Set([...base, ...added])].sort().slice(0, limit);
+      // The base's are in order already: most searches have no page added since the scan to merge.
+      return added.length ? [...new Set([...base, ...added])].sort().slice(0, limit) : base;
     }
     const out: string[] = [];
     for (const title of this.sortedTitles(prefix)) {
