@@ -167,6 +167,7 @@ function kindForNamespace(namespace: string, figure: boolean, otherwise: LinkKin
 
 /** The title of the page a corpus file holds, from its path below the `Page` folder (`TCP/IP.md` → `TCP/IP`). */
 export function titleFromPagePath(relativePath: string): string {
+  // `.md` (any case) checked by hand: this runs for every file of a million-page listing.
   const n = relativePath.length;
   const md = n >= 3 && relativePath.charCodeAt(n - 3) === 0x2e && (relativePath.charCodeAt(n - 2) | 0x20) === 0x6d && (relativePath.charCodeAt(n - 1) | 0x20) === 0x64;
   return normalizeTitle(md ? relativePath.slice(0, n - 3) : relativePath).title;

@@ -137,18 +137,19 @@ export class Workspace {
     if (!this.lastScan) return;
     const table = this.index.table();
     // Ordering the titles and packing the graph take a second or more at a million pages: in slices, held while the user types.
-    await finishPaced(table.sortingPages(), pacer(undefined, isPaused));
+    const pause = pacer(undefined, isPaused);
+    await finishPaced(table.sortingPages(), pause);
     const scan: IndexedScan = { ...this.lastScan, table };
     let graph: LinkGraphData | undefined;
     if (this.links.progress.complete) {
       // Begun again when a page was recorded meanwhile.
-      do graph = await finishPaced(this.links.dataSteps(), pacer(undefined, isPaused));
+      do graph = await finishPaced(this.links.dataSteps(), pause);
       while (!graph);
     }
     if (graph) {
       // The packed arrays just made replace the graph's maps of titles and files: hundreds of MB less at a million pages.
       const current = this.links;
-      const packed = await finishPaced(current.repacking(graph), pacer(undefined, isPaused));
+      const packed = await finishPaced(current.repacking(graph), pause);
       if (packed && this.links === current) this.links = packed;
     }
     await saveIndex(this.fs, indexFile, this.indexKey, { scan, graph }, isPaused);
