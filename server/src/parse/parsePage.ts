@@ -20,22 +20,23 @@ interface Line {
   next: number;
 }
 
-function* lines(text: string, limit: number, from: number): Generator<Line> {
-  let start = from;
-  // The next \n and \r at or after `start`, found with the native indexOf (a JS loop over every character is several times slower).
-  let lf = -1;
-  let cr = -1;
-  while (start < limit) {
-    if (lf < start) lf = text.indexOf('\n', start);
-    if (cr < start) cr = text.indexOf('\r', start);
-    const end = Math.min(lf === -1 ? limit : lf, cr === -1 ? limit : cr, limit);
-    if (lf === -1) lf = limit;
-    if (cr === -1) cr = limit;
-    let next = end;
-    if (next < limit) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
-    yield { start, end, next: Math.min(next, limit) };
-    start = next;
-  }
+/**
+ * Moves `line` to the line starting at `line.next` (ending before `limit`). The next \n and \r are
+ * found with the native indexOf (a JS loop over every character is several times slower) and
+ * remembered in `breaks` until passed; one Line is reused, the loop runs for every line of a corpus.
+ */
+function advanceLine(text: string, limit: number, line: Line, breaks: { lf: number; cr: number }): void {
+  const start = line.next;
+  if (breaks.lf < start) breaks.lf = text.indexOf('\n', start);
+  if (breaks.cr < start) breaks.cr = text.indexOf('\r', start);
+  if (breaks.lf === -1) breaks.lf = limit;
+  if (breaks.cr === -1) breaks.cr = limit;
+  const end = Math.min(breaks.lf, breaks.cr, limit);
+  let next = end;
+  if (next < limit) next += text.charCodeAt(next) === 13 && text.charCodeAt(next + 1) === 10 ? 2 : 1;
+  line.start = start;
+  line.end = end;
+  line.next = Math.min(next, limit);
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -43,22 +44,23 @@ const ATX = /^ {0,3}(#{1,6})(?:[ \t]+|$)/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const LIST_ITEM = /^([ \t]*)([-*+]|(\d{1,9})[.)])(?:[ \t]+|$)/;
 const GFM_NOTE = /^\[\^([^\]\s]+)\]:[ \t]*/;
-const INDENTED = /^(?: {4}|\t)/;
 const THEMATIC = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 
 /** First characters (after spaces and tabs) of fences, headings, rules, lists, notes, comments, tables. */
 const BLOCK_START = new Uint8Array(128);
 for (const c of '`~#=-*_+[<|0123456789') BLOCK_START[c.charCodeAt(0)] = 1;
 
-/**
- * Whether a line may open or be a block construct: its first character after the white space that
- * `trimStart` removes (ideographic spaces too) is one of BLOCK_START.
- */
-function mayStartBlock(content: string): boolean {
-  let i = 0;
-  while (i < content.length && isWhiteSpace(content.charCodeAt(i))) i++;
-  const c = content.charCodeAt(i);
-  return c < 128 && BLOCK_START[c] === 1;
+/** The first character of `text[start, end)` that is not white space (as `trim` means it), or `end`. */
+function firstNonSpace(text: string, start: number, end: number): number {
+  while (start < end && isWhiteSpace(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** Whether the line starts with four spaces or a tab: indented code, or a continuation of a list item. */
+function isIndented(text: string, start: number, end: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c === 0x09) return start < end;
+  return start + 4 <= end && c === 0x20 && text.charCodeAt(start + 1) === 0x20 && text.charCodeAt(start + 2) === 0x20 && text.charCodeAt(start + 3) === 0x20;
 }
 
 export function parsePage(text: string, options: ParseOptions = {}): ParsedPage {
@@ -197,7 +199,10 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
   }
   let resynced = false;
 
-  for (const line of lines(text, limit, from)) {
+  const line: Line = { start: from, end: from, next: from };
+  const breaks = { lf: -1, cr: -1 };
+  while (line.next < limit) {
+    advanceLine(text, limit, line, breaks);
     if (resumable && segStart < 0 && !fence && comment === undefined && !indentedCode && !pipeTable && htmlTable === undefined && !openItem && !openGfmNote) {
       const flags = (prevBlank ? PREV_BLANK : 0) | (inList ? IN_LIST : 0);
       // Past the edit (and the character after it), quiet where the old parse was, in the same state: the rest is the old parse's.
@@ -205,9 +210,8 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
       checkpoints.push(line.start, flags, lastOtherBlock);
       for (const list of lists) checkpoints.push(list.length);
     }
-    const content = text.slice(line.start, line.end);
-
     if (fence) {
+      const content = text.slice(line.start, line.end);
       if (content.trimStart().startsWith(fence.marker) && content.trim().replace(/[`~]/g, '') === '') {
         page.codeBlocks.push({ start: fence.start, end: line.end });
         fence = undefined;
@@ -215,7 +219,7 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
       continue;
     }
     if (comment !== undefined) {
-      const close = content.indexOf('-->');
+      const close = text.slice(line.start, line.end).indexOf('-->');
       if (close >= 0) {
         page.comments.push({ start: comment, end: line.start + close + 3 });
         comment = undefined;
@@ -223,9 +227,12 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
       continue;
     }
 
-    const blank = content.trim() === '';
+    // Most lines are paragraph text: what the tests below need is found without slicing the line.
+    const first = firstNonSpace(text, line.start, line.end);
+    const blank = first === line.end;
+    const indented = isIndented(text, line.start, line.end);
     if (indentedCode) {
-      if (blank || INDENTED.test(content)) {
+      if (blank || indented) {
         if (!blank) indentedCode.end = line.end;
         prevBlank = blank;
         continue;
@@ -241,7 +248,6 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
       continue;
     }
 
-    const indented = INDENTED.test(content);
     // A continuation line of a list item or note belongs to it (indented, or lazily after it).
     if (indented && (openItem || openGfmNote)) {
       if (openItem) openItem.contentEnd = line.end, openItem.end = line.end;
@@ -258,7 +264,9 @@ function parseFrom(text: string, limit: number, resumable: boolean, edit?: Edit)
     }
 
     // Block syntax starts with one of a few characters: other lines (most of a page) skip every test below.
-    const special = mayStartBlock(content);
+    const firstChar = text.charCodeAt(first);
+    const special = firstChar < 128 && BLOCK_START[firstChar] === 1;
+    const content = special || htmlTable !== undefined ? text.slice(line.start, line.end) : '';
     const fenceMatch = special ? FENCE.exec(content) : null;
     if (fenceMatch && !(fenceMatch[1][0] === '`' && content.slice(fenceMatch[0].length).includes('`'))) {
       flush();
