@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -134,7 +134,7 @@ test('--cache keeps the title index: the next run reads it instead of listing, a
   const cache = mkdtempSync(join(tmpdir(), 'wikimd-cli-cache-'));
   const first = wikimd('check', '--cache', cache, '.');
   assert.ok(first.code === 0 || first.code === 1, first.stderr);
-  assert.equal(readdirSync(cache).filter((f) => f.endsWith('.bin')).length, 1);
+  assert.deepEqual(readdirSync(cache).filter((f) => f.endsWith('.bin')).map((f) => f.replace(/^index-.*?(\.findings)?\.bin$/, 'index$1')).sort(), ['index', 'index.findings']);
   const second = wikimd('check', '--cache', cache, '.');
   assert.match(second.stderr, /from the persisted index/);
   assert.equal(second.code, first.code);
@@ -146,6 +146,82 @@ test('--cache keeps the title index: the next run reads it instead of listing, a
   rmSync(join(dir, 'Page', 'PowerPC.md'));
   rmSync(cache, { recursive: true });
   assert.equal(wikimd('check', '--cache', '', '.').code, 2);
+});
+
+test('--cache keeps the findings: the next run checks again only the pages whose text changed, and a damaged cache is not used', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'wikimd-cli-findings-'));
+  const run = () => {
+    const r = wikimd('check', '--cache', cache, '--format', 'json', '.');
+    return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
+  };
+  /** How many pages the run took from the cache, of how many. */
+  const kept = (r: { stderr: string }) => {
+    const m = /(\d+) of (\d+) pages unchanged since the last run/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    return { kept: Number(m[1]), of: Number(m[2]) };
+  };
+  const first = run();
+  const findingsFile = join(cache, readdirSync(cache).find((f) => f.endsWith('.findings.bin'))!);
+  assert.ok(first.rows.length > 100);
+  const again = run();
+  // Every page but those that could not be read (earlier tests left a binary one).
+  const all = kept(again);
+  assert.ok(all.kept >= 6 && all.kept >= all.of - 1, again.stderr);
+  assert.deepEqual(again.rows, first.rows);
+
+  // A fresh checkout gives every file a new time: the same text still has the same findings.
+  const amiga = join(dir, 'Page', 'AmigaOS.md');
+  utimesSync(amiga, new Date(), new Date(Date.now() + 60_000));
+  const touched = run();
+  assert.deepEqual(kept(touched), all);
+  assert.deepEqual(touched.rows, first.rows);
+
+  // An edited page alone is checked again.
+  const original = readFileSync(amiga);
+  writeFileSync(amiga, Buffer.concat([original, Buffer.from('\n[无此页](../Page/无此页.md "wikilink")\n')]));
+  const edited = run();
+  assert.deepEqual(kept(edited), { ...all, kept: all.kept - 1 });
+  assert.ok(edited.rows.some((r) => r.file === 'Page/AmigaOS.md' && r.code === 'missing-page' && r.message.includes('无此页')));
+  assert.deepEqual(edited.rows.filter((r) => r.file !== 'Page/AmigaOS.md'), first.rows.filter((r) => r.file !== 'Page/AmigaOS.md'));
+  writeFileSync(amiga, original);
+  const restored = run();
+  assert.deepEqual(kept(restored), { ...all, kept: all.kept - 1 });
+  assert.deepEqual(restored.rows, first.rows);
+
+  // Damage: a block that does not check out is checked again; a file that does not is not used.
+  const good = readFileSync(findingsFile);
+  const headerLength = good.readUInt32LE(good.length - 32 + 24);
+  const flipped = (at: number) => {
+    const bad = Buffer.from(good);
+    bad[at] ^= 0x55;
+    return bad;
+  };
+  const version = Buffer.from(good);
+  version.writeUInt32LE(99, 4);
+  const oneLess = new RegExp(`${all.kept - 1} of ${all.of} pages unchanged`);
+  const damaged: [string, Buffer, RegExp][] = [
+    ['the first page\'s block', flipped(8), oneLess],
+    ['the page table', flipped(good.length - 32 - headerLength - 1), /not used \(checksum mismatch\)/],
+    ['the header', flipped(good.length - 32 - 2), /not used \(checksum mismatch\)/],
+    ['the trailer', flipped(good.length - 30), /not used \(truncated\)/],
+    ['a truncated file', good.subarray(0, good.length - 10), /not used \(truncated\)/],
+    ['another format version', version, /not used \(format version 99, not 1\)/],
+    ['another file altogether', Buffer.from('not a cache at all, but long enough to have a trailer'), /not used \(not a findings file\)/],
+  ];
+  for (const [what, bytes, said] of damaged) {
+    writeFileSync(findingsFile, bytes);
+    const r = run();
+    assert.match(r.stderr, said, what);
+    assert.deepEqual(r.rows, first.rows, what);
+  }
+
+  // A page added changes what every link may reach: nothing is taken, every page is checked.
+  writeFileSync(join(dir, 'Page', 'PowerPC.md'), '**PowerPC**\n');
+  const added = run();
+  assert.match(added.stderr, /findings of the last run not used \(pages were added, removed or renamed\)/);
+  assert.ok(!added.rows.some((r) => r.message.includes('"PowerPC"') && r.code === 'missing-page'));
+  rmSync(join(dir, 'Page', 'PowerPC.md'));
+  rmSync(cache, { recursive: true });
 });
 
 test("Korean and Japanese pages: each wiki's own link-trail rule, the language read off the pages' wiki links", () => {

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Workspace } from '../workspace/workspace';
+import type { PageStamp } from '../workspace/linkGraph';
+import { decodeRows, encodeRows, readBlock, textDigest, type KnownFindings, type PageFindings } from './findingsCache';
 import { findProblems, toDiagnostics } from '../features/diagnostics';
 import { applyEdits, fixAllEdits } from '../features/fixes';
 import { pageContext } from '../features/page';
@@ -28,6 +30,10 @@ export interface FileResult {
   fixed: number;
   /** With dryRun: the unified diff of the fixes. */
   diff?: string;
+  /** With `keepFindings`: the page's findings as the next run takes them (not for a page skipped or fixed). */
+  findings?: PageFindings;
+  /** The rows are the last run's, the page's text being unchanged. */
+  reused?: boolean;
 }
 
 export interface CheckOptions {
@@ -36,13 +42,30 @@ export interface CheckOptions {
   dryRun: boolean;
   /** Paths in diffs are shown relative to this folder. */
   displayPath: (file: string) => string;
+  /** The last run's findings file, made for this index, options and checker (`--cache`). */
+  previousFindings?: string;
+  /** Give each result the page's findings for the next run (`--cache`, not with `fix`). */
+  keepFindings?: boolean;
 }
 
 const SEVERITIES = ['error', 'error', 'warning', 'information', 'hint'] as const;
 
-export async function checkFile(workspace: Workspace, file: string, options: CheckOptions): Promise<FileResult> {
+/** Checks a page; `known`, what the last run kept of it, spares the check when the page's text is unchanged. */
+export async function checkFile(workspace: Workspace, file: string, options: CheckOptions, known?: KnownFindings): Promise<FileResult> {
+  const previous = known && options.previousFindings;
+  // The same time and size: the same text, without reading it (as the persisted link graph assumes).
+  if (previous && (await workspace.hasStamp(file, known))) {
+    const kept = keptFindings(file, previous, known, known);
+    if (kept) return kept;
+  }
   const read = await workspace.readText(file);
   if ('error' in read) return { file, rows: [], problem: read.error, fixed: 0 };
+  const digest = options.keepFindings ? textDigest(read.text) : undefined;
+  // Another time (a fresh checkout, a touched file) but the same text.
+  if (previous && digest === known.digest) {
+    const kept = keptFindings(file, previous, known, read.stamp);
+    if (kept) return kept;
+  }
   const uri = pathToFileURL(file).href;
   let page = pageContext(TextDocument.create(uri, 'markdown', 0, read.text), file, options.settings.maxPageSize);
   const result: FileResult = { file, rows: [], fixed: 0 };
@@ -75,5 +98,14 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
       severity: SEVERITIES[d.severity ?? 1], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value,
     });
   }
+  if (digest !== undefined && !result.problem && !result.fixed) result.findings = { ...read.stamp, digest, block: encodeRows(result.rows) };
   return result;
+}
+
+/** The last run's result for a page whose text is unchanged, undefined when its block does not check out. */
+function keptFindings(file: string, previousFile: string, known: KnownFindings, stamp: PageStamp): FileResult | undefined {
+  const block = readBlock(previousFile, known);
+  const rows = block && decodeRows(block);
+  if (!block || !rows) return undefined;
+  return { file, rows, fixed: 0, reused: true, findings: { mtimeMs: stamp.mtimeMs, size: stamp.size, digest: known.digest, block } };
 }

@@ -10,8 +10,12 @@ import { EntryTable } from '../workspace/entryTable';
 import type { IndexedScan } from '../workspace/indexStore';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace';
 import { checkFile, type CheckOptions, type FileResult } from './checkFile';
+import type { KnownFindings } from './findingsCache';
 
 const BATCH = 64;
+
+/** A page to check and what the last run kept of it. */
+type CheckItem = [file: string, known: KnownFindings | undefined];
 
 interface WorkerInput {
   roots: string[];
@@ -27,27 +31,34 @@ export function displayPathFrom(cwd: string): (file: string) => string {
 /**
  * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
+ * `known` says what the last run kept of the file at each position (`--cache`).
  */
 export async function checkFiles(
   workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
+  known: (i: number) => KnownFindings | undefined = () => undefined,
 ): Promise<void> {
   if (jobs <= 1) {
     for (let i = 0; i < files.length; i++) {
       if (isCancelled?.()) return;
-      onResult(await checkFile(workspace, files.at(i)!, options));
+      onResult(await checkFile(workspace, files.at(i)!, options, known(i)));
     }
     return;
   }
+  const items: ItemList<CheckItem> = {
+    length: files.length,
+    at: (i) => [files.at(i)!, known(i)],
+    slice: (start, end) => files.slice(start, end).map((file, k) => [file, known(start + k)]),
+  };
   if (!workspace.lastScan) throw new Error('the workspace has not been indexed');
   const input: WorkerInput = {
     roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan: { ...workspace.lastScan, table: workspace.index.table() },
-    check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd },
+    check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd, previousFindings: options.previousFindings, keepFindings: options.keepFindings },
   };
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();
   let nextToEmit = 0;
-  await runInWorkers<string, FileResult>(workerScript, input, files, { workers: jobs, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
+  await runInWorkers<CheckItem, FileResult>(workerScript, input, items, { workers: jobs, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
     waiting.set(batch, results);
     for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
       waiting.delete(nextToEmit++);
@@ -90,6 +101,6 @@ export function runWorkerIfWorker(): boolean {
   const options: CheckOptions = { ...input.check, displayPath: displayPathFrom(input.check.cwd) };
   // The table crossed the thread boundary as plain data (its hash slots shared, the rest copied).
   workspace.adopt({ ...input.scan, table: EntryTable.fromClone(input.scan.table) });
-  serveBatches((file: string) => checkFile(workspace, file, options));
+  serveBatches(([file, known]: CheckItem) => checkFile(workspace, file, options, known));
   return true;
 }

@@ -425,12 +425,15 @@ export class Workspace {
     }
   }
 
+  /** Whether a page's file still has the stamp `known` (its time and size), looked at without reading it. */
+  async hasStamp(file: string, known: PageStamp): Promise<boolean> {
+    const stat = await this.fs.stat(file);
+    return stat !== undefined && stat.mtimeMs === known.mtimeMs && stat.size === known.size;
+  }
+
   /** A page's links from its file; 'unchanged' without reading it when its stamp is still `known`. */
   async readLinks(file: string, known?: PageStamp): Promise<PageLinks> {
-    if (known) {
-      const stat = await this.fs.stat(file);
-      if (stat && stat.mtimeMs === known.mtimeMs && stat.size === known.size) return 'unchanged';
-    }
+    if (known && (await this.hasStamp(file, known))) return 'unchanged';
     const read = await this.readText(file);
     return 'text' in read ? { titles: linkTargets(parsePage(read.text, { maxLength: this.options.maxFileBytes })), stamp: read.stamp } : undefined;
   }
