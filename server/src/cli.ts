@@ -15,8 +15,7 @@ import { checkFiles, displayPathFrom, runWorkerIfWorker } from './cli/pool';
 import { workerCount } from './workspace/workerPool';
 import { growHeapsByAQuarter } from './heapGrowth';
 import { createReporter, summary, type Format } from './cli/report';
-import { FindingsWriter, PreviousFindings, checkerDigest, findingsFileOf, indexDigest } from './cli/findingsCache';
-import { mkdir } from 'node:fs/promises';
+import { findingsFileOf, openFindingsStore } from './cli/findingsCache';
 
 const USAGE = `usage: wikimd check [options] [DIR…]
 
@@ -111,22 +110,18 @@ async function check(options: Options, format: Format, output: ReturnType<typeof
     collectGarbage();
     const jobs = options.jobs ?? (files.length >= PARALLEL_THRESHOLD ? workerCount(8) : 1);
     // A run that fixes pages neither takes nor keeps findings.
-    const findings = indexFile && !options.fix ? await openFindings(workspace, findingsFileOf(indexFile), files.length, options.language) : undefined;
-    const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd, previousFindings: findings?.previous?.file, keepFindings: findings !== undefined };
+    const findings = indexFile && !options.fix
+      ? await openFindingsStore(findingsFileOf(indexFile), workspace.index.table(), files.length, __filename, JSON.stringify({ language: options.language, ...workspace.indexKey }), (m) => process.stderr.write(`wikimd: ${m}\n`))
+      : undefined;
+    const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
     let reused = 0;
-    try {
-      await checkFiles(workspace, files, checkOptions, jobs, (result) => {
-        progress(++done, files.length);
-        if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
-        if (result.reused) reused++;
-        findings?.writer?.add(result.findings);
-        reporter.file(result);
-      }, undefined, undefined, undefined, findings?.previous ? (i) => findings.previous!.known(i) : undefined);
-      findings?.writer?.commit();
-    } finally {
-      findings?.writer?.abort();
-    }
+    await checkFiles(workspace, files, checkOptions, jobs, (result) => {
+      progress(++done, files.length);
+      if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
+      if (result.reused) reused++;
+      reporter.file(result);
+    }, undefined, undefined, undefined, findings);
     if (findings?.previous) process.stderr.write(`${progress.clear()}wikimd: ${reused} of ${files.length} pages unchanged since the last run: their findings taken from the cache\n`);
     if (indexFile) await workspace.persist(indexFile).catch((e) => process.stderr.write(`wikimd: could not write the cache ${indexFile}: ${(e as Error).message}\n`));
   }
@@ -136,23 +131,6 @@ async function check(options: Options, format: Format, output: ReturnType<typeof
   output.flush();
   if (options.dryRun) process.stderr.write(`${summary(tally, seconds, true, displayPath)}\n`);
   return tally.errors > 0 && !options.dryRun ? 1 : 0;
-}
-
-/**
- * The last run's findings (when made for this index, these options and this build) and a writer
- * for this run's, beside the index file. A cache that cannot be used or written is said, not fatal.
- */
-async function openFindings(workspace: Workspace, file: string, pageCount: number, language: Settings['language']): Promise<{ previous?: PreviousFindings; writer?: FindingsWriter }> {
-  const key = { checker: checkerDigest(__filename), index: indexDigest(workspace.index.table()), options: JSON.stringify({ language, ...workspace.indexKey }) };
-  const opened = PreviousFindings.open(file, key, pageCount);
-  if ('reason' in opened && opened.reason !== 'none yet') process.stderr.write(`wikimd: findings of the last run not used (${opened.reason}): ${file}\n`);
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    return { previous: 'reason' in opened ? undefined : opened, writer: new FindingsWriter(file, key, pageCount) };
-  } catch (e) {
-    process.stderr.write(`wikimd: could not write the cache ${file}: ${(e as Error).message}\n`);
-    return { previous: 'reason' in opened ? undefined : opened };
-  }
 }
 
 /** Output gathered into writes of 64 KB: a write for each finding cost a system call each. */

@@ -29,6 +29,7 @@ import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, GRAPH_REQUEST, PREVIEW_LIN
 import { pageGraph } from './features/graph';
 import { previewLinks } from './features/previewLinks';
 import { countProblems } from './cli/pool';
+import { findingsFileOf } from './cli/findingsCache';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
 growHeapsByAQuarter();
@@ -245,7 +246,7 @@ async function indexWorkspace() {
     setStatus({ phase: 'counting', percent: 0 }, true);
     const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
       setStatus({ percent: Math.round((100 * done) / total), problems: found });
-    }, () => scan.cancelled, userIsTyping);
+    }, () => scan.cancelled, userIsTyping, { file: findingsFileOf(indexFile), log });
     if (!counts) return;
     problemsByFile = counts.byFile;
     setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -64,6 +65,35 @@ test('status: indexing, then the page count and the problems of the whole corpus
   await client.change(amiga.uri, amiga.text);
   for (let i = 0; i < 100 && client.statuses.at(-1)!.problems !== rows; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(client.statuses.at(-1)!.problems, rows);
+});
+
+test('the problem count is kept beside the index: after a restart only the pages changed since are checked again', async () => {
+  const small = makeWorkspace();
+  const cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-count-'));
+  /** A server on the small workspace, sharing one cache folder: its problem count once ready, and its log. */
+  const count = async () => {
+    const server = new LspClient(undefined, cacheHome);
+    await server.initialize(small.root);
+    for (let i = 0; i < 600 && !server.statuses.some((s) => s.phase === 'ready'); i++) await new Promise((r) => setTimeout(r, 50));
+    const problems = server.statuses.at(-1)!.problems;
+    await server.stop();
+    return { problems, kept: /(\d+) of (\d+) pages unchanged since the last count/.exec(server.logs.join('\n')) };
+  };
+  const first = await count();
+  assert.ok(first.problems! > 0);
+  assert.equal(first.kept, null, 'nothing to take on the first start');
+  const again = await count();
+  assert.equal(again.problems, first.problems);
+  assert.ok(again.kept && again.kept[1] === again.kept[2], again.kept?.[0]);
+  const pages = Number(again.kept[2]);
+  // A page edited while the server was down: it alone is checked again, and its new problem counts.
+  const amigaFile = small.page('AmigaOS.md');
+  writeFileSync(amigaFile, `${readFileSync(amigaFile, 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
+  const edited = await count();
+  assert.equal(edited.problems, first.problems! + 1);
+  assert.equal(edited.kept?.[0], `${pages - 1} of ${pages} pages unchanged since the last count`);
+  small.dispose();
+  rmSync(cacheHome, { recursive: true, force: true });
 });
 
 test('diagnostics: each code at the whole link, from [ to )', async () => {

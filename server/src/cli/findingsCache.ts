@@ -1,5 +1,5 @@
-// The findings of the last `wikimd check --cache DIR`, so that the next run checks again only the
-// pages whose text changed. A page's findings depend on its text, the index (which pages and
+// The findings of the last check of every page (`wikimd check --cache DIR`, the server's problem
+// count), so that the next one checks again only the pages whose text changed. A page's findings depend on its text, the index (which pages and
 // redirects exist), the options and the checker itself, nothing else: the cache is used only when
 // the last three are what they were, and a page's findings only when its text is (the same file
 // time and size, or else the same digest of its text, as after a fresh checkout).
@@ -10,16 +10,19 @@
 // is written as the run goes (a million pages' findings are hundreds of MB, never all in memory),
 // to a temporary file renamed at the end; blocks are read back one at a time, where they lie.
 // Anything that does not check out is a reason to check again: never a crash, never a stale row.
-// The cache is the CLI's own file in a folder the user names: it is read and written here with
+// The file is the checker's own, beside the persisted index: it is read and written here with
 // node's file functions, not through the workspace's FileSystem, which reads pages.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { DIAGNOSTIC_CODES } from '../features/settings';
+import * as path from 'node:path';
 import type { EntryTable } from '../workspace/entryTable';
+import { hashString } from '../workspace/packed';
+import { finish, finishPaced, type Steps } from '../workspace/pacing';
 import type { Row } from './checkFile';
 
-export const FINDINGS_FORMAT_VERSION = 1;
+const FINDINGS_FORMAT_VERSION = 1;
 const MAGIC = 'WMDF';
 const PREAMBLE = 8;
 const TRAILER = 32;
@@ -33,7 +36,7 @@ const WRITE_CHUNK = 1 << 20;
 export interface FindingsKey {
   /** A digest of the checker's own code. */
   checker: string;
-  /** A digest of the index: every page and redirect, with its target, in path order. */
+  /** A digest of the index: every page and redirect, with its target. */
   index: string;
   /** The options that change findings, as JSON. */
   options: string;
@@ -54,7 +57,8 @@ export interface PageFindings {
   mtimeMs: number;
   size: number;
   digest: string;
-  block: Uint8Array;
+  /** Its rows as JSON text (`encodeRows`): a worker posts it, and strings cross threads far cheaper than a buffer each. */
+  block: string;
 }
 
 /** The file that holds the findings beside the index's `file`. */
@@ -67,37 +71,47 @@ export function textDigest(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 2 * DIGEST_BYTES);
 }
 
-/** The digest of the running checker's code: a rebuilt checker may find other things. */
-export function checkerDigest(script: string): string {
+/** The digest of the checker's code: a rebuilt checker may find other things. */
+function checkerDigest(script: string): string {
   return createHash('sha1').update(readFileSync(script)).digest('hex');
 }
 
-/** The digest of an index: each entry's path, whether it is a redirect and its target, in path order. */
-export function indexDigest(table: EntryTable): string {
-  const hash = createHash('sha1');
-  const ids = table.inPathOrder(Uint32Array.from({ length: table.size }, (_, i) => i));
-  let chunk = '';
-  for (const id of ids) {
-    const entry = table.entry(id);
-    chunk += `${entry.path}\0${entry.folder}\0${entry.redirectTo ?? ''}\n`;
-    if (chunk.length >= 1 << 16) {
-      hash.update(chunk);
-      chunk = '';
+/** Entries hashed between two yields. */
+const DIGEST_STEP = 16_384;
+
+/**
+ * The digest of an index: each entry's path, folder and redirect target, hashed in place (no
+ * string per entry) and summed, so that the order a folder was listed in does not matter. In steps:
+ * the server takes it between requests.
+ */
+function* indexDigesting(table: EntryTable): Steps<string> {
+  const { dirs, dirOf, names, redirect, targetOf, targets } = table.parts;
+  const seeds = [0x811c9dc5, 0x9e3779b9];
+  const dirHashes = seeds.map((seed) => dirs.map((dir) => hashString(`${dir}${path.sep}`, 0, undefined, seed)));
+  const sums = [0, 0];
+  for (let i = 0; i < dirOf.length; i++) {
+    if (i % DIGEST_STEP === 0) yield;
+    for (let k = 0; k < 2; k++) {
+      let h = hashString(names.text, names.offsets[i], names.offsets[i + 1], dirHashes[k][dirOf[i]]);
+      h = Math.imul(h ^ (redirect[i] + 1), 0x01000193) >>> 0;
+      const t = targetOf[i];
+      if (t >= 0) h = hashString(targets.text, targets.offsets[t], targets.offsets[t + 1], h);
+      sums[k] = (sums[k] + h) >>> 0;
     }
   }
-  return hash.update(chunk).digest('hex');
+  return `${dirOf.length}:${sums[0].toString(16)}:${sums[1].toString(16)}`;
 }
 
 /** A page's rows as its block: each row an array, severity and code by their index. */
-export function encodeRows(rows: readonly Row[]): Uint8Array {
-  return Buffer.from(JSON.stringify(rows.map((r) => [r.line, r.column, r.endLine, r.endColumn, SEVERITIES.indexOf(r.severity), DIAGNOSTIC_CODES.indexOf(r.code as (typeof DIAGNOSTIC_CODES)[number]), r.message])));
+export function encodeRows(rows: readonly Row[]): string {
+  return JSON.stringify(rows.map((r) => [r.line, r.column, r.endLine, r.endColumn, SEVERITIES.indexOf(r.severity), DIAGNOSTIC_CODES.indexOf(r.code as (typeof DIAGNOSTIC_CODES)[number]), r.message]));
 }
 
 /** The rows of a block, or undefined when it is not what `encodeRows` writes. */
-export function decodeRows(block: Uint8Array): Row[] | undefined {
+export function decodeRows(block: string): Row[] | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(block.buffer, block.byteOffset, block.length).toString('utf8'));
+    parsed = JSON.parse(block);
   } catch {
     return undefined;
   }
@@ -113,15 +127,21 @@ export function decodeRows(block: Uint8Array): Row[] | undefined {
   return rows;
 }
 
-/** The page table: per page its file's stamp, its block's length (NONE: not kept) and CRC, and its text's digest. */
-interface Table { mtimes: Float64Array; sizes: Float64Array; lengths: Uint32Array; crcs: Uint32Array; digests: Uint8Array }
+/**
+ * The page table: per page a hash of its path (a record is used only for the page it was made for),
+ * its file's stamp, its block's length (NONE: not kept) and CRC, and its text's digest.
+ */
+interface Table { paths: Uint32Array; mtimes: Float64Array; sizes: Float64Array; lengths: Uint32Array; crcs: Uint32Array; digests: Uint8Array }
 
 /** The first bytes of a SHA-1 are plenty to tell one version of a page's text from another. */
 const DIGEST_BYTES = 8;
-const RECORD_BYTES = 8 * 2 + 4 * 2 + DIGEST_BYTES;
+const RECORD_BYTES = 4 + 8 * 2 + 4 * 2 + DIGEST_BYTES;
+/** The table is written in parts of this size, letting requests in between (the server). */
+const TABLE_PART = 4 << 20;
 
-function tableBytes(t: Table): Buffer {
-  return Buffer.concat([t.mtimes, t.sizes, t.lengths, t.crcs, t.digests].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+/** The table's arrays as bytes, in the file's order. */
+function tableSections(t: Table): Buffer[] {
+  return [t.paths, t.mtimes, t.sizes, t.lengths, t.crcs, t.digests].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
 }
 
 function tableFrom(bytes: Buffer, n: number): Table {
@@ -129,7 +149,7 @@ function tableFrom(bytes: Buffer, n: number): Table {
   let at = 0;
   const next = (length: number) => Uint8Array.prototype.slice.call(bytes, at, (at += length)).buffer;
   return {
-    mtimes: new Float64Array(next(8 * n)), sizes: new Float64Array(next(8 * n)),
+    paths: new Uint32Array(next(4 * n)), mtimes: new Float64Array(next(8 * n)), sizes: new Float64Array(next(8 * n)),
     lengths: new Uint32Array(next(4 * n)), crcs: new Uint32Array(next(4 * n)), digests: new Uint8Array(next(DIGEST_BYTES * n)),
   };
 }
@@ -193,17 +213,47 @@ export class PreviousFindings {
     }
   }
 
-  /** What the last run knew of page `i` (in the run's page order), if it kept its findings. */
-  known(i: number): KnownFindings | undefined {
+  /** What the last run knew of page `i` (in the run's page order), the page at `file`, if it kept its findings. */
+  known(i: number, file: string): KnownFindings | undefined {
     const t = this.table;
-    if (t.lengths[i] === NONE) return undefined;
+    if (i >= t.lengths.length || t.lengths[i] === NONE || t.paths[i] !== hashString(file)) return undefined;
     const digest = Buffer.from(t.digests.buffer, t.digests.byteOffset + i * DIGEST_BYTES, DIGEST_BYTES).toString('hex');
     return { mtimeMs: t.mtimes[i], size: t.sizes[i], digest, at: this.starts[i], length: t.lengths[i], crc: t.crcs[i] };
   }
 }
 
+/** The last run's findings to take, and the writer of this run's. */
+export interface FindingsStore {
+  previous?: PreviousFindings;
+  writer?: FindingsWriter;
+}
+
+/**
+ * The findings beside the index for a run over `pageCount` pages of `table`, checked by the code of
+ * `script` with `options`: the last run's when made for the same, and a writer for this run's. A
+ * cache that cannot be used or written is logged, never fatal. `pause` paces the index's digest.
+ */
+export async function openFindingsStore(
+  file: string, table: EntryTable, pageCount: number, script: string, options: string,
+  log: (message: string) => void, pause?: () => Promise<void> | undefined,
+): Promise<FindingsStore> {
+  const index = pause ? await finishPaced(indexDigesting(table), pause) : finish(indexDigesting(table));
+  const key = { checker: checkerDigest(script), index, options };
+  const opened = PreviousFindings.open(file, key, pageCount);
+  if ('reason' in opened && opened.reason !== 'none yet') log(`findings of the last run not used (${opened.reason}): ${file}`);
+  const previous = 'reason' in opened ? undefined : opened;
+  try {
+    // Synchronous, as all of this file's I/O: no thread pool thread is started for it (the server keeps those it has at a low priority).
+    mkdirSync(path.dirname(file), { recursive: true });
+    return { previous, writer: new FindingsWriter(file, key, pageCount) };
+  } catch (e) {
+    log(`could not write the cache ${file}: ${(e as Error).message}`);
+    return { previous };
+  }
+}
+
 /** A page's block from the findings file, when it is still what was written there. */
-export function readBlock(file: string, known: KnownFindings): Uint8Array | undefined {
+export function readBlock(file: string, known: KnownFindings): string | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -212,7 +262,7 @@ export function readBlock(file: string, known: KnownFindings): Uint8Array | unde
   }
   try {
     const block = readAt(fd, known.at, known.length);
-    return block.length === known.length && crc32(block) === known.crc ? block : undefined;
+    return block.length === known.length && crc32(block) === known.crc ? block.toString('utf8') : undefined;
   } catch {
     return undefined;
   } finally {
@@ -251,40 +301,53 @@ export class FindingsWriter {
     this.pending.push(preamble);
     this.pendingBytes = PREAMBLE;
     this.table = {
-      mtimes: new Float64Array(pageCount), sizes: new Float64Array(pageCount),
+      paths: new Uint32Array(pageCount), mtimes: new Float64Array(pageCount), sizes: new Float64Array(pageCount),
       lengths: new Uint32Array(pageCount).fill(NONE), crcs: new Uint32Array(pageCount), digests: new Uint8Array(pageCount * DIGEST_BYTES),
     };
   }
 
   /** The next page's findings (undefined: not kept). */
-  add(page: PageFindings | undefined): void {
+  add(file: string, page: PageFindings | undefined): void {
     const i = this.pages++;
     if (!page || i >= this.pageCount) return;
     const t = this.table;
+    t.paths[i] = hashString(file);
     t.mtimes[i] = page.mtimeMs;
     t.sizes[i] = page.size;
-    t.lengths[i] = page.block.length;
-    t.crcs[i] = crc32(page.block);
+    const block = Buffer.from(page.block);
+    t.lengths[i] = block.length;
+    t.crcs[i] = crc32(block);
     t.digests.set(Buffer.from(page.digest, 'hex').subarray(0, DIGEST_BYTES), i * DIGEST_BYTES);
-    this.append(page.block);
+    this.append(block);
   }
 
-  /** Finishes the file and puts it in place; a run that saw fewer pages than it was made for keeps nothing. */
-  commit(): void {
+  /**
+   * Finishes the file and puts it in place; a run that saw fewer pages than it was made for keeps
+   * nothing. `pause` lets requests in between parts of the table (tens of MB at a million pages).
+   */
+  async commit(pause?: () => Promise<void> | undefined): Promise<void> {
     if (this.pages !== this.pageCount) {
       this.abort();
       return;
     }
     const tableAt = this.written;
-    const table = tableBytes(this.table);
-    this.append(table);
+    let tableCrc = 0;
+    for (const section of tableSections(this.table)) {
+      for (let at = 0; at < section.length; at += TABLE_PART) {
+        const part = section.subarray(at, at + TABLE_PART);
+        tableCrc = crc32(part, tableCrc);
+        this.append(part);
+        const due = pause?.();
+        if (due) await due;
+      }
+    }
     const headerAt = this.written;
     const header = Buffer.from(JSON.stringify({ ...this.key, pages: this.pageCount }));
     this.append(header);
     const trailer = Buffer.alloc(TRAILER);
     trailer.writeDoubleLE(tableAt, 0);
     trailer.writeDoubleLE(headerAt, 8);
-    trailer.writeUInt32LE(crc32(table), 16);
+    trailer.writeUInt32LE(tableCrc, 16);
     trailer.writeUInt32LE(crc32(header), 20);
     trailer.writeUInt32LE(header.length, 24);
     this.append(trailer);

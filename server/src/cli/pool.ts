@@ -10,7 +10,8 @@ import { EntryTable } from '../workspace/entryTable';
 import type { IndexedScan } from '../workspace/indexStore';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace';
 import { checkFile, type CheckOptions, type FileResult } from './checkFile';
-import type { KnownFindings } from './findingsCache';
+import { openFindingsStore, type FindingsStore, type KnownFindings } from './findingsCache';
+import { pacer } from '../workspace/pacing';
 
 const BATCH = 64;
 
@@ -31,24 +32,45 @@ export function displayPathFrom(cwd: string): (file: string) => string {
 /**
  * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
- * `known` says what the last run kept of the file at each position (`--cache`).
+ * With `findings`, a page whose text is unchanged since the last run gets that run's rows, and this
+ * run's are kept for the next (written at the end, unless cancelled).
  */
 export async function checkFiles(
   workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
-  known: (i: number) => KnownFindings | undefined = () => undefined,
+  findings: FindingsStore = {},
+): Promise<void> {
+  const { previous, writer } = findings;
+  const known = (i: number, file: string) => previous?.known(i, file);
+  const cached = { ...options, previousFindings: previous?.file, keepFindings: writer !== undefined };
+  const deliver = (result: FileResult) => {
+    writer?.add(result.file, result.findings);
+    onResult(result);
+  };
+  try {
+    await checkAll(workspace, files, cached, jobs, deliver, workerScript, known, isCancelled, isPaused);
+    if (!isCancelled?.()) await writer?.commit(isPaused && pacer(undefined, isPaused));
+  } finally {
+    writer?.abort();
+  }
+}
+
+async function checkAll(
+  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number, onResult: (result: FileResult) => void,
+  workerScript: string, known: (i: number, file: string) => KnownFindings | undefined, isCancelled?: () => boolean, isPaused?: () => boolean,
 ): Promise<void> {
   if (jobs <= 1) {
     for (let i = 0; i < files.length; i++) {
       if (isCancelled?.()) return;
-      onResult(await checkFile(workspace, files.at(i)!, options, known(i)));
+      const file = files.at(i)!;
+      onResult(await checkFile(workspace, file, options, known(i, file)));
     }
     return;
   }
   const items: ItemList<CheckItem> = {
     length: files.length,
-    at: (i) => [files.at(i)!, known(i)],
-    slice: (start, end) => files.slice(start, end).map((file, k) => [file, known(start + k)]),
+    at: (i) => [files.at(i)!, known(i, files.at(i)!)],
+    slice: (start, end) => files.slice(start, end).map((file, k) => [file, known(start + k, file)]),
   };
   if (!workspace.lastScan) throw new Error('the workspace has not been indexed');
   const input: WorkerInput = {
@@ -72,25 +94,34 @@ const COUNT_ON_WORKERS_FROM = 2000;
 
 /**
  * The problems of each page of the corpus (as the user's severities show them), counted on up to
- * two worker threads that run `workerScript`; `onProgress` hears the running total.
+ * two worker threads that run `workerScript`; `onProgress` hears the running total. With `cache`,
+ * the findings are kept beside the index, and a page unchanged since the last count is not checked.
  */
 export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
   onProgress: (done: number, total: number, problems: number) => void, isCancelled: () => boolean, isPaused?: () => boolean,
+  cache?: { file: string; log: (message: string) => void },
 ): Promise<{ byFile: Map<string, number>; problems: number } | undefined> {
   if (!workspace.lastScan) return undefined;
   const files = workspace.index.pageList();
+  const findings = cache && await openFindingsStore(
+    cache.file, workspace.index.table(), files.length, workerScript, JSON.stringify({ settings, ...workspace.indexKey }), cache.log, pacer(undefined, isPaused),
+  );
   const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
   let done = 0;
   let problems = 0;
   const byFile = new Map<string, number>();
   const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
+  let reused = 0;
   await checkFiles(workspace, files, options, jobs, (result) => {
     byFile.set(result.file, result.rows.length);
     problems += result.rows.length;
+    if (result.reused) reused++;
     onProgress(++done, files.length, problems);
-  }, workerScript, isCancelled, isPaused);
-  return isCancelled() ? undefined : { byFile, problems };
+  }, workerScript, isCancelled, isPaused, findings);
+  if (isCancelled()) return undefined;
+  if (findings?.previous) cache?.log(`${reused} of ${files.length} pages unchanged since the last count: their problems taken from the cache`);
+  return { byFile, problems };
 }
 
 /** The worker side: rebuilds the workspace from the main thread's scan, then checks the batches it is sent. */
