@@ -115,11 +115,9 @@ async function check(options: Options, format: Format, output: ReturnType<typeof
       : undefined;
     const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
-    let reused = 0;
-    await checkFiles(workspace, files, checkOptions, jobs, (result) => {
+    const reused = await checkFiles(workspace, files, checkOptions, jobs, (result) => {
       progress(++done, files.length);
       if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
-      if (result.reused) reused++;
       reporter.file(result);
     }, undefined, undefined, undefined, findings);
     if (findings?.previous) process.stderr.write(`${progress.clear()}wikimd: ${reused} of ${files.length} pages unchanged since the last run: their findings taken from the cache\n`);

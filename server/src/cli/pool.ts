@@ -33,17 +33,20 @@ export function displayPathFrom(cwd: string): (file: string) => string {
  * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
  * With `findings`, a page whose text is unchanged since the last run gets that run's rows, and this
- * run's are kept for the next (written at the end, unless cancelled).
+ * run's are kept for the next (written at the end, unless cancelled). Returns how many pages got
+ * the last run's rows.
  */
 export async function checkFiles(
   workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
   findings: FindingsStore = {},
-): Promise<void> {
+): Promise<number> {
   const { previous, writer } = findings;
   const known = (i: number, file: string) => previous?.known(i, file);
   const cached = { ...options, previousFindings: previous?.file, keepFindings: writer !== undefined };
+  let reused = 0;
   const deliver = (result: FileResult) => {
+    if (result.reused) reused++;
     writer?.add(result.file, result.findings);
     onResult(result);
   };
@@ -53,6 +56,7 @@ export async function checkFiles(
   } finally {
     writer?.abort();
   }
+  return reused;
 }
 
 async function checkAll(
@@ -69,7 +73,10 @@ async function checkAll(
   }
   const items: ItemList<CheckItem> = {
     length: files.length,
-    at: (i) => [files.at(i)!, known(i, files.at(i)!)],
+    at: (i) => {
+      const file = files.at(i)!;
+      return [file, known(i, file)];
+    },
     slice: (start, end) => files.slice(start, end).map((file, k) => [file, known(start + k, file)]),
   };
   if (!workspace.lastScan) throw new Error('the workspace has not been indexed');
@@ -112,11 +119,9 @@ export async function countProblems(
   let problems = 0;
   const byFile = new Map<string, number>();
   const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
-  let reused = 0;
-  await checkFiles(workspace, files, options, jobs, (result) => {
+  const reused = await checkFiles(workspace, files, options, jobs, (result) => {
     byFile.set(result.file, result.rows.length);
     problems += result.rows.length;
-    if (result.reused) reused++;
     onProgress(++done, files.length, problems);
   }, workerScript, isCancelled, isPaused, findings);
   if (isCancelled()) return undefined;
