@@ -4,6 +4,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parsePage } from '../../server/src/parse';
 import { findLinkTrail, pageLanguage, pageTrailContexts, type TrailContext } from '../../server/src/features/linkTrail';
 import { pageContext } from '../../server/src/features/page';
+import { applyEdits, fixesFor } from '../../server/src/features/fixes';
 import { Workspace } from '../../server/src/workspace/workspace';
 import type { WikiLanguage } from '../../server/src/workspace/language';
 import { MemoryFileSystem } from '../workspace/memoryFileSystem';
@@ -101,6 +102,36 @@ test('the redirects to a page are names of it: the label ends after one (`ISO` �
   assert.deepEqual(trails('[ISO亦於](../Page/國際標準化組織.md "wikilink")，[ISO](https://zh.wikipedia.org/wiki/國際標準化組織 "wikilink")'), ['亦於', undefined]);
   assert.deepEqual(trails('[捷克共和國及](../Page/捷克.md "wikilink")，[捷克的](../Page/捷克.md "wikilink")'), ['及', '的'], 'the longest name ends the label');
   assert.deepEqual(trails('[ISO亦於](../Page/ISO組織.md "wikilink")'), ['?亦於'], 'a missing page has no redirects: only a guess from the shared letters');
+});
+
+test('piped labels that are a form of a name: its stem or end, a last name, a state form, a section, an abbreviation', () => {
+  assert.equal(sureTrailOf('[三次方向](../Page/三次站.md "wikilink")'), '方向', 'the title without its last character');
+  assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
+  assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), undefined, 'the last character just after: another form of the title');
+  assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
+  assert.equal(sureTrailOf('[波斯尼亞黑塞哥維那](../Page/波斯尼亚和黑塞哥维那.md "wikilink")'), undefined, 'not its first ones');
+  assert.equal(sureTrailOf('[廷里會面](https://zh.wikipedia.org/wiki/格梅·廷里 "wikilink")'), '會面', "a person's last name");
+  assert.equal(sureTrailOf('[捷克共和國及](../Page/捷克.md "wikilink")'), '及', "a country's formal name");
+  assert.equal(sureTrailOf('[斯洛伐克共和国兩個](../Page/斯洛伐克.md "wikilink")'), '兩個');
+  assert.equal(sureTrailOf('[Visual Studio 2008一起發佈](https://zh.wikipedia.org/wiki/Visual_Studio_.NET#Visual_Studio_2008 "wikilink")'), '一起發佈', 'the section linked');
+  assert.equal(sureTrailOf('[C#程式語言的](../Page/C＃.md "wikilink")'), '程式語言的', 'a full-width mark in the title');
+  assert.equal(sureTrailOf('[ICANN宣布了](../Page/互联网名称与数字地址分配机构.md "wikilink")'), '宣布了', 'Latin letters for a Han title');
+  assert.equal(sureTrailOf('[SARS-CoV-2而陷入停滞](../Page/2019冠状病毒病疫情.md "wikilink")'), '而陷入停滞');
+  assert.equal(sureTrailOf('[CLI和](../Page/通用中间语言.md "wikilink")'), '和', 'one Han letter that begins no name');
+  assert.equal(sureTrailOf('[IC卡](../Page/集成电路卡.md "wikilink")'), undefined, 'one that may');
+  assert.equal(sureTrailOf('[Windows作業系統](https://zh.wikipedia.org/wiki/Microsoft_Windows "wikilink")'), undefined, 'a title in Latin letters: the Han letters may be the label');
+});
+
+test('links pandoc wrote as HTML in a table: the same trails, fixed after `</a>`', () => {
+  assert.equal(sureTrailOf('<a href="../Page/三次站.md" title="wikilink">三次方向</a>'), '方向');
+  assert.equal(trailOf('<a href="../Page/阿拉木图.md" title="wikilink">阿拉木图的一次</a>'), '的一次');
+  assert.equal(trailOf('<a href="../Page/阿拉木图.md" title="wikilink"><em>阿拉木图</em>的一次</a>'), undefined, 'markup inside: not read');
+  assert.equal(trailOf('<a href="../Page/A.md" title="wikilink">A&amp;Bc</a>'), undefined, 'nor entities');
+  const source = '<td><a href="../Page/三次站.md" title="wikilink">三次方向</a></td>';
+  const page = pageOf(source);
+  const [link] = page.parsed.links;
+  const [fix] = fixesFor(page, new Workspace(new MemoryFileSystem({}), () => undefined, ['/w']), { code: 'link-trail', start: link.start, end: link.end });
+  assert.equal(applyEdits(source, fix.edits), '<td><a href="../Page/三次站.md" title="wikilink">三次</a>方向</td>');
 });
 
 test('a guess offers the other places the label may end; a known trail none', () => {

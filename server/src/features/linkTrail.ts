@@ -5,8 +5,10 @@
 //
 // The text is label + trail, and the trail is letters only. Where the label ends is known from what
 // the corpus says about the target's names: its title (or the part before a `(disambiguator)`),
-// their variants, and the labels other links of the page use for it (texts to one target that
-// agree up to a word boundary and then go on differently: `西藏地方政府根据`, `西藏地方政府和不丹在`).
+// its redirects, their variants and the forms a label takes of a name (its stem or end, a last
+// name, a formal name, an abbreviation in Latin letters), and the labels other links of the page
+// use for it (texts to one target that agree up to a word boundary and then go on differently:
+// `西藏地方政府根据`, `西藏地方政府和不丹在`).
 // Where nothing known ends the label but the label shares words with the title, the trail is only a
 // guess (`sure: false`): reported under a code of its own, never fixed in bulk.
 import type { LinkNode } from '../parse';
@@ -46,12 +48,17 @@ const ASCII_LOWER = /^[a-z]+/;
 const BREAK = '\n';
 /** Quick fixes offered for a guess besides its own. */
 const MAX_ALTERNATIVES = 3;
+/** How far after a title's stem its last character still makes the text a form of the title. */
+const STEM_LOOKAHEAD = 3;
+/** The shortest end of a name that a label may be. */
+const MIN_NAME_PART = 3;
 
 export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: string, context: TrailContext = NO_CONTEXT): LinkTrail | undefined {
-  if (!mayHaveTrail(link) || textIsTitle(source, link)) return undefined;
+  if (!mayHaveTrail(source, link) || textIsTitle(source, link)) return undefined;
   const text = linkText(source, link);
-  if (text.value.length < 2) return undefined;
-  const names = targetNames(link.target!.title, resolvedTitle, context.redirectTitles?.());
+  // A trail runs to the end of the text: one that ends in anything but a letter has none.
+  if (text.value.length < 2 || !LETTER.test(characterBefore(text.value, text.value.length))) return undefined;
+  const names = targetNames(link.target!.title, resolvedTitle, context.redirectTitles?.(), link.target!.fragment);
   const known = knownLabelEnd(text.value, names, context);
   if (known === null) return undefined;
   const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
@@ -95,8 +102,10 @@ function textIsTitle(source: string, link: LinkNode): boolean {
   return rest === 0 || (rest === 1 && link.marker !== undefined && source[link.textEnd - 1] === link.marker);
 }
 
-function mayHaveTrail(link: LinkNode): boolean {
-  return link.form === 'markdown' && !!link.target && link.target.namespace === '' && (link.kind === 'local' || link.kind === 'wiki');
+function mayHaveTrail(source: string, link: LinkNode): boolean {
+  if (!link.target || link.target.namespace !== '' || (link.kind !== 'local' && link.kind !== 'wiki')) return false;
+  // pandoc writes the links of a table it cannot draw in markdown as `<a>`: plain text inside is read as it stands.
+  return link.form === 'markdown' || !/[<&]/.test(source.slice(link.textStart, link.textEnd));
 }
 
 /** A link's text as its reader sees it, with the document offset of each character. */
@@ -128,7 +137,7 @@ function linkText(source: string, link: LinkNode): LinkText {
         continue;
       }
     }
-    const escaped = c === 0x5c && i + 1 < end && isAsciiPunctuation(source.charCodeAt(i + 1));
+    const escaped = c === 0x5c && link.form === 'markdown' && i + 1 < end && isAsciiPunctuation(source.charCodeAt(i + 1));
     value += escaped ? source[i + 1] : source[i];
     offsets.push(i);
     i += escaped ? 2 : 1;
@@ -163,7 +172,15 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
     }
   }
   if (end < 0) end = delimitedLabelEnd(text, names);
+  if (end < 0) end = namePartLabelEnd(text, names);
+  if (end < 0) end = latinLabelEnd(text, names);
   if (end > 0) {
+    // A country's name goes on with its state form (`[[捷克|捷克共和國]]及`): never a trail of its own.
+    for (const form of STATE_FORMS) {
+      const after = matchName(text, form, end);
+      if (after > 0) { end = after; break; }
+    }
+    if (end === text.length) return null;
     // A label of another target that extends a name of this one (`不丹` → `不丹政府`) ends it later.
     for (const label of context.pageLabels) if (label.length > end && label.length < text.length && text.startsWith(label)) end = label.length;
     return end;
@@ -175,6 +192,57 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
   }
   return end > 0 ? end : undefined;
 }
+
+/**
+ * A label that is part of a Han name: the name without its last character, a word of kind
+ * (`[[三次站|三次]]方向`, `[[斯拉夫语族|斯拉夫语]]是`, `[[分配律|分配]]給`), or its last three
+ * characters or more (`[[洞朗对峙事件|对峙事件]]发生后`). Not its beginning, which a label often
+ * goes on from in words of its own (`[[波斯尼亚和黑塞哥维那|波斯尼亞黑塞哥維那]]`). -1 when the
+ * text starts with no such part.
+ */
+function namePartLabelEnd(text: string, names: readonly string[]): number {
+  let end = -1;
+  for (const name of names) {
+    if (name.length < 3 || name.charCodeAt(name.length - 1) < 0x3400) continue;
+    for (let from = 0; from < name.length - 1; from++) {
+      let k = 0;
+      while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
+      const whole = from === 0 && k === name.length;
+      const stem = from === 0 && k === name.length - 1 && k >= 2;
+      const suffix = from > 0 && from + k === name.length && k >= MIN_NAME_PART;
+      if (whole || k <= end || !(stem || suffix)) continue;
+      // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
+      const next = from + k < name.length ? variantKey(name[from + k]) : undefined;
+      if (next !== undefined && [...text.slice(k, k + STEM_LOOKAHEAD)].some((c) => variantKey(c) === next)) continue;
+      end = k;
+    }
+  }
+  return end;
+}
+
+/**
+ * A label in Latin letters followed by Han ones, for a target whose names have no Latin letter: an
+ * abbreviation or a name in its own script (`[[互联网名称与数字地址分配机构|ICANN]]宣布`). Where the
+ * title has Latin letters, a label that goes on in Han is as often a name of its own
+ * (`[[Microsoft Windows|Windows作業系統]]`, `[[J2EE|Java平臺企業版]]`).
+ * The Han letters are a trail when they are two or more, or one that only ever follows a word
+ * (`[[通用中间语言|CLI]]和`; not `[[集成电路卡|IC卡]]`). -1 when the text is not such.
+ */
+function latinLabelEnd(text: string, names: readonly string[]): number {
+  if (names.some((name) => /[A-Za-z]/.test(name))) return -1;
+  const label = LATIN_LABEL.exec(text)?.[0];
+  if (!label || label.replace(/[^A-Za-z]/g, '').length < 2) return -1;
+  const han = HAN_RUN.exec(text.slice(label.length))?.[0] ?? '';
+  return han.length >= 2 || (han.length === 1 && FOLLOWING_WORDS.includes(han)) ? label.length : -1;
+}
+
+const LATIN_LABEL = /^[A-Za-z0-9][A-Za-z0-9.#+\-\s]*[A-Za-z0-9.#+](?=\p{Script=Han})/u;
+const HAN_RUN = /^\p{Script=Han}+/u;
+/** Characters that begin no name: a trail of one of them is a word after the label (and, of, is, in, with). */
+const FOLLOWING_WORDS = '和的是在與与及等或於于為为也被將将由對对從从向';
+
+/** What follows a country's name in its formal name: `捷克共和國`, `大不列顛及北愛爾蘭聯合王國`. */
+const STATE_FORMS = ['共和国', '联合王国', '王国', '帝国', '公国', '联邦', '酋长国'];
 
 /** Opening marks whose closing mark ends a label that names the target between them (`《申报》`). */
 const CLOSING_MARKS: Record<string, string> = { '《': '》', '〈': '〉', '「': '」', '『': '』', '“': '”', '(': ')', '（': '）' };
@@ -211,14 +279,19 @@ function guessLabelEnd(text: string, names: readonly string[], language: WikiLan
   return end > 0 ? end : undefined;
 }
 
+/** The character (a whole code point) that ends at `end`. */
+function characterBefore(text: string, end: number): string {
+  const low = text.charCodeAt(end - 1);
+  return text.slice(low >= 0xdc00 && low <= 0xdfff && end > 1 ? end - 2 : end - 1, end);
+}
+
 /** Where the letters that end the text begin (a backwards walk: `/\p{L}*$/` retries from every position). */
 function letterTailStart(text: string): number {
   let i = text.length;
   while (i > 0) {
-    const low = text.charCodeAt(i - 1);
-    const width = low >= 0xdc00 && low <= 0xdfff && i > 1 ? 2 : 1;
-    if (!LETTER.test(text.slice(i - width, i))) break;
-    i -= width;
+    const c = characterBefore(text, i);
+    if (!LETTER.test(c)) break;
+    i -= c.length;
   }
   return i;
 }
@@ -241,20 +314,31 @@ function sharedWordsEnd(text: string, names: readonly string[], language: WikiLa
   return end;
 }
 
-/** The title and the title without its `(disambiguator)`, of the page named, the page found and the redirects to it. */
-function targetNames(title: string, resolvedTitle: string | undefined, redirectTitles: readonly string[] = []): string[] {
+/**
+ * The title, the title without its `(disambiguator)` and a person's last name, of the page named,
+ * the page found and the redirects to it; and the section linked, whose heading a label may give
+ * (`[[Visual Studio .NET#Visual Studio 2008|Visual Studio 2008]]`).
+ */
+function targetNames(title: string, resolvedTitle: string | undefined, redirectTitles: readonly string[] = [], fragment?: string): string[] {
   const names: string[] = [];
-  for (const t of [title, resolvedTitle, ...redirectTitles]) {
+  for (const t of [title, resolvedTitle, ...redirectTitles, fragment]) {
     if (!t) continue;
     const paren = t.charCodeAt(t.length - 1) === 0x29 /* ) */ ? /^(.+?) \([^)]*\)$/.exec(t) : null;
-    for (const base of paren ? [t, paren[1]] : [t]) if (!names.includes(base)) names.push(base);
+    for (const base of paren ? [t, paren[1]] : [t]) {
+      if (!names.includes(base)) names.push(base);
+      // A person's name in a foreign order goes by its last part (`[[格梅·廷里|廷里]]會面`).
+      const surname = NAME_PARTS.exec(base)?.[1];
+      if (surname && surname.length >= 2 && !names.includes(surname)) names.push(surname);
+    }
   }
   return names;
 }
 
-/** Matches `name` at the start of the text; returns the index after the match or -1. */
-function matchName(text: string, name: string): number {
-  let i = 0;
+const NAME_PARTS = /[·・‧•]([^·・‧•]+)$/;
+
+/** Matches `name` in the text at `from` (its start by default); returns the index after the match or -1. */
+function matchName(text: string, name: string, from = 0): number {
+  let i = from;
   let k = 0;
   while (k < name.length) {
     if (i >= text.length) return -1;
@@ -272,9 +356,14 @@ function matchName(text: string, name: string): number {
 
 function sameCharacter(a: string, b: string, first: boolean): boolean {
   if (a === b || (a === '_' && b === ' ')) return true;
+  // A title may have the full-width form of a mark or letter its label writes narrow (`C＃`, `C#`).
+  if (isFullWidth(a) || isFullWidth(b)) return narrow(a) === narrow(b);
   if (first && a.toUpperCase() === b.toUpperCase()) return true;
   return a.charCodeAt(0) >= 0x3400 && variantKey(a) === variantKey(b);
 }
+
+const isFullWidth = (c: string) => c >= '\uff01' && c <= '\uff5e';
+const narrow = (c: string) => (isFullWidth(c) ? String.fromCharCode(c.charCodeAt(0) - 0xfee0) : c);
 
 /**
  * The trail context of each link of a page: labels learnt from the texts its links give each
@@ -302,7 +391,7 @@ function learnTrailContexts(page: PageContext, workspace: Workspace, resolutions
   const keys: (string | undefined)[] = [];
   for (let i = 0; i < links.length; i++) {
     const link = links[i];
-    if (!mayHaveTrail(link)) { keys.push(undefined); continue; }
+    if (!mayHaveTrail(source, link)) { keys.push(undefined); continue; }
     const resolution = resolutions?.[i] ?? workspace.resolve(link, page.file);
     const resolvedTitle = resolution.state === 'exists' ? resolution.page.title : undefined;
     const key = resolution.state === 'exists' ? resolution.page.path : link.target!.title;
