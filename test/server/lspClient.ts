@@ -1,6 +1,6 @@
 // Spawns the bundled server (`node dist/server.js --stdio`) and speaks LSP to it, as an editor does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,11 +19,16 @@ export class LspClient {
   /** Edits the server asked the editor to apply (`workspace/applyEdit`); all are accepted. */
   readonly appliedEdits: { label?: string; edit: WorkspaceEdit }[] = [];
   private versions = new Map<string, number>();
+  /** The server's XDG_CACHE_HOME, where it persists its index. */
+  readonly cacheHome: string;
+  /** A cache folder made for this client alone is removed when it stops; one given is the caller's. */
+  private readonly ownsCache: boolean;
 
-  /** `cacheHome` is the server's XDG_CACHE_HOME, where it persists its index: a fresh folder unless given. */
-  /** `nodeOptions` go to the server's node (a heap limit, say). */
-  constructor(serverPath = 'dist/server.js', readonly cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-cache-')), nodeOptions: string[] = []) {
-    this.process = spawn(process.execPath, [...nodeOptions, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  /** `cacheHome`: a fresh folder unless given. `nodeOptions` go to the server's node (a heap limit, say). */
+  constructor(serverPath = 'dist/server.js', cacheHome?: string, nodeOptions: string[] = []) {
+    this.ownsCache = cacheHome === undefined;
+    this.cacheHome = cacheHome ?? mkdtempSync(join(tmpdir(), 'wikimd-cache-'));
+    this.process = spawn(process.execPath, [...nodeOptions, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: this.cacheHome } });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
@@ -116,5 +121,9 @@ export class LspClient {
     }
     this.connection.dispose();
     this.process.kill();
+    if (!this.ownsCache) return;
+    // The server may still be writing its index there until it is gone.
+    if (this.process.exitCode === null && this.process.signalCode === null) await new Promise((resolve) => this.process.once('exit', resolve));
+    rmSync(this.cacheHome, { recursive: true, force: true });
   }
 }
