@@ -224,6 +224,38 @@ test('--cache keeps the findings: the next run checks again only the pages whose
   rmSync(cache, { recursive: true });
 });
 
+test('--cache with several workers: the first pages on this thread, the rest on the workers once 2000 had to be read; the same rows in the same order', () => {
+  const top = mkdtempSync(join(tmpdir(), 'wikimd-cli-switch-'));
+  try {
+    const corpus = join(top, 'corpus');
+    const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '2600', '--seed', '5', '--out', corpus, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, '.'], { cwd: corpus, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+      return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
+    };
+    const cache = join(top, 'cache');
+    const plain = run('--jobs', '1').rows;
+    assert.deepEqual(run('--jobs', '2', '--cache', cache).rows, plain, 'filling the cache');
+    // New times on every page: each one is read to know its text unchanged, so after 2000 the workers take over.
+    const later = new Date(Date.now() + 60_000);
+    for (const f of readdirSync(join(corpus, 'Page'))) utimesSync(join(corpus, 'Page', f), later, later);
+    const touched = run('--jobs', '2', '--cache', cache);
+    assert.match(touched.stderr, /2600 of 2600 pages unchanged/);
+    assert.deepEqual(touched.rows, plain);
+    // A page edited among the last ones, which the workers check.
+    const last = plain[plain.length - 1].file;
+    writeFileSync(join(corpus, last), `${readFileSync(join(corpus, last), 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
+    const edited = run('--jobs', '2', '--cache', cache);
+    assert.match(edited.stderr, /2599 of 2600 pages unchanged/);
+    assert.deepEqual(edited.rows.filter((r) => r.file !== last), plain.filter((r) => r.file !== last));
+    assert.ok(edited.rows.some((r) => r.file === last && r.message.includes('无此页')));
+    assert.deepEqual(edited.rows, run('--jobs', '1').rows, 'as a run without the cache');
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+});
+
 test("Korean and Japanese pages: each wiki's own link-trail rule, the language read off the pages' wiki links", () => {
   const trails = (language: string, ...args: string[]) => {
     const r = spawnSync(process.execPath, [CLI, 'check', ...args, resolve('test/fixtures/languages', language)], { encoding: 'utf8', env: { ...process.env, CI: '1' } });

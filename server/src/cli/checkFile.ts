@@ -32,8 +32,8 @@ export interface FileResult {
   diff?: string;
   /** With `keepFindings`: the page's findings as the next run takes them (not for a page skipped or fixed). */
   findings?: PageFindings;
-  /** The rows are the last run's, the page's text being unchanged. */
-  reused?: boolean;
+  /** The rows are the last run's, the page being unchanged: by its file's time and size ('stamp', not read), or by its text ('text'). */
+  reused?: 'stamp' | 'text';
 }
 
 export interface CheckOptions {
@@ -55,7 +55,7 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
   const previous = known && options.previousFindings;
   // The same time and size: the same text, without reading it (as the persisted link graph assumes).
   if (previous && (await workspace.hasStamp(file, known))) {
-    const kept = keptFindings(file, previous, known, known);
+    const kept = keptFindings(file, previous, known, known, 'stamp');
     if (kept) return kept;
   }
   const read = await workspace.readText(file);
@@ -63,7 +63,7 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
   const digest = options.keepFindings ? textDigest(read.text) : undefined;
   // Another time (a fresh checkout, a touched file) but the same text.
   if (previous && digest === known.digest) {
-    const kept = keptFindings(file, previous, known, read.stamp);
+    const kept = keptFindings(file, previous, known, read.stamp, 'text');
     if (kept) return kept;
   }
   const uri = pathToFileURL(file).href;
@@ -103,9 +103,9 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
 }
 
 /** The last run's result for a page whose text is unchanged, undefined when its block does not check out. */
-function keptFindings(file: string, previousFile: string, known: KnownFindings, stamp: PageStamp): FileResult | undefined {
+function keptFindings(file: string, previousFile: string, known: KnownFindings, stamp: PageStamp, reused: 'stamp' | 'text'): FileResult | undefined {
   const block = readBlock(previousFile, known);
   const rows = block && decodeRows(block);
   if (!block || !rows) return undefined;
-  return { file, rows, fixed: 0, reused: true, findings: { mtimeMs: stamp.mtimeMs, size: stamp.size, digest: known.digest, block } };
+  return { file, rows, fixed: 0, reused, findings: { mtimeMs: stamp.mtimeMs, size: stamp.size, digest: known.digest, block } };
 }

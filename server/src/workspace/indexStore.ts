@@ -240,7 +240,18 @@ function graphProblem(g: LinkGraphData): string | undefined {
 
 /** Reads the persisted titles, or says why there are none to use. */
 export function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<IndexedScan | { reason: string }> {
-  return loadFile(fs, file, (bytes, checksum) => decodeIndex(bytes, key, checksum));
+  return loadFile(fs, file, (bytes, checksum) => decodeIndex(inSharedMemory(bytes), key, checksum));
+}
+
+/**
+ * The bytes copied into shared memory. The table's sections are views of them, and a table sent to
+ * worker threads (the CLI's, the problem count's) then shares them; views of an ordinary buffer
+ * carry the whole file to each worker (150 MB each at 1.4M pages).
+ */
+function inSharedMemory(bytes: Uint8Array): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
 }
 
 /** Reads the persisted link graph (kept beside the titles' `file`), or says why there is none to use. */
