@@ -44,7 +44,6 @@ export interface TrailContext {
 const NO_CONTEXT: TrailContext = { language: 'zh', labels: [], pageLabels: [] };
 const LETTERS = /^\p{L}+$/u;
 const LETTER = /^\p{L}$/u;
-const ASCII_LOWER = /^[a-z]+/;
 const BREAK = '\n';
 /** Quick fixes offered for a guess besides its own. */
 const MAX_ALTERNATIVES = 3;
@@ -52,6 +51,8 @@ const MAX_ALTERNATIVES = 3;
 const STEM_LOOKAHEAD = 3;
 /** The shortest end of a name that a label may be. */
 const MIN_NAME_PART = 3;
+/** MediaWiki's limit on a title's length. */
+const MAX_TITLE_BYTES = 255;
 
 export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: string, context: TrailContext = NO_CONTEXT): LinkTrail | undefined {
   if (!mayHaveTrail(source, link) || textIsTitle(source, link)) return undefined;
@@ -62,37 +63,41 @@ export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: st
   const known = knownLabelEnd(text.value, names, context);
   if (known === null) return undefined;
   const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
-  const found = labelEnd === undefined ? undefined : artifactAt(text, labelEnd, context.language);
-  if (!found) return undefined;
-  const end = text.offsets[text.value.length];
-  const trail = { start: found.start, end, text: found.text, sure: known !== undefined, alternatives: [] as LinkTrail['alternatives'] };
+  // A trail is letters only, straight after the label: a line break stands for a space, which ends it.
+  const found = labelEnd === undefined ? undefined : artifactStart(text.value, labelEnd, (at) => LETTERS.test(text.value.slice(at)), context.language);
+  if (found === undefined) return undefined;
+  const start = text.offsets[found];
+  const trail = { start, end: text.offsets[text.value.length], text: text.value.slice(found), sure: known !== undefined, alternatives: [] as LinkTrail['alternatives'] };
   if (!trail.sure) {
+    // Where else the label may end, nearest first; only the few offered are sliced (a long text has many).
+    const others = new Set<number>();
+    const letters = letterTailStart(text.value);
     for (const at of wordBoundaries(text.value, context.language)) {
-      const other = at > 0 && at !== labelEnd ? artifactAt(text, at, context.language) : undefined;
-      if (other && other.start !== found.start) trail.alternatives.push(other);
+      const other = at > 0 && at !== labelEnd ? artifactStart(text.value, at, (from) => from >= letters, context.language) : undefined;
+      if (other !== undefined && other !== found) others.add(other);
     }
-    trail.alternatives.sort((a, b) => Math.abs(a.start - found.start) - Math.abs(b.start - found.start));
-    trail.alternatives.length = Math.min(trail.alternatives.length, MAX_ALTERNATIVES);
+    const distance = (at: number) => Math.abs(text.offsets[at] - start);
+    trail.alternatives = [...others].sort((a, b) => distance(a) - distance(b)).slice(0, MAX_ALTERNATIVES)
+      .map((at) => ({ start: text.offsets[at], text: text.value.slice(at) }));
   }
   return trail;
 }
 
-/** The artifact when the label ends at `labelEnd`: the letters after it that the wiki would not link. */
-function artifactAt(text: LinkText, labelEnd: number, language: WikiLanguage): { start: number; text: string } | undefined {
-  if (labelEnd >= text.value.length) return undefined;
-  // Letters only, straight after the label: a line break stands for a space, which ends a trail.
-  let trail = text.value.slice(labelEnd);
-  if (!LETTERS.test(trail)) return undefined;
+/**
+ * Where the artifact starts when the label ends at `labelEnd`: the letters after it that the wiki
+ * would not link. `lettersFrom(at)`: whether the text is letters only from `at` on. Undefined when there is none.
+ */
+function artifactStart(text: string, labelEnd: number, lettersFrom: (at: number) => boolean, language: WikiLanguage): number | undefined {
+  if (labelEnd >= text.length || isLowSurrogate(text.charCodeAt(labelEnd)) || !lettersFrom(labelEnd)) return undefined;
+  if (language === 'zh') return labelEnd;
+  // The wiki links ASCII lower-case letters too: they are no artifact.
   let start = labelEnd;
-  if (language !== 'zh') {
-    // The wiki links these letters too: they are no artifact.
-    const linked = ASCII_LOWER.exec(trail)?.[0].length ?? 0;
-    if (linked === trail.length) return undefined;
-    start += linked;
-    trail = trail.slice(linked);
-  }
-  return { start: text.offsets[start], text: trail };
+  while (start < text.length && isAsciiLower(text.charCodeAt(start))) start++;
+  return start < text.length ? start : undefined;
 }
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+const isAsciiLower = (c: number) => c >= 0x61 && c <= 0x7a;
 
 /** Most texts are the title as it is: known complete without reading them. */
 function textIsTitle(source: string, link: LinkNode): boolean {
@@ -203,7 +208,8 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
 function namePartLabelEnd(text: string, names: readonly string[]): number {
   let end = -1;
   for (const name of names) {
-    if (name.length < 3 || name.charCodeAt(name.length - 1) < 0x3400) continue;
+    // A wiki title has at most 255 bytes; a longer name (a hostile URL) would make this quadratic walk long.
+    if (name.length < 3 || name.length > MAX_TITLE_BYTES || name.charCodeAt(name.length - 1) < 0x3400) continue;
     for (let from = 0; from < name.length - 1; from++) {
       let k = 0;
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
@@ -281,8 +287,7 @@ function guessLabelEnd(text: string, names: readonly string[], language: WikiLan
 
 /** The character (a whole code point) that ends at `end`. */
 function characterBefore(text: string, end: number): string {
-  const low = text.charCodeAt(end - 1);
-  return text.slice(low >= 0xdc00 && low <= 0xdfff && end > 1 ? end - 2 : end - 1, end);
+  return text.slice(isLowSurrogate(text.charCodeAt(end - 1)) && end > 1 ? end - 2 : end - 1, end);
 }
 
 /** Where the letters that end the text begin (a backwards walk: `/\p{L}*$/` retries from every position). */
