@@ -14,6 +14,12 @@ function wikimd(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `wikimd check --format json` in `cwd`: its messages and rows. */
+function checkJson(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, '.'], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+  return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
+}
+
 function files(): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
@@ -150,10 +156,7 @@ test('--cache keeps the title index: the next run reads it instead of listing, a
 
 test('--cache keeps the findings: the next run checks again only the pages whose text changed, and a damaged cache is not used', () => {
   const cache = mkdtempSync(join(tmpdir(), 'wikimd-cli-findings-'));
-  const run = () => {
-    const r = wikimd('check', '--cache', cache, '--format', 'json', '.');
-    return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
-  };
+  const run = () => checkJson(dir, '--cache', cache);
   /** How many pages the run took from the cache, of how many. */
   const kept = (r: { stderr: string }) => {
     const m = /(\d+) of (\d+) pages unchanged since the last run/.exec(r.stderr);
@@ -230,10 +233,7 @@ test('--cache with several workers: the first pages on this thread, the rest on 
     const corpus = join(top, 'corpus');
     const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '2600', '--seed', '5', '--out', corpus, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
     assert.equal(gen.status, 0, gen.stderr);
-    const run = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, '.'], { cwd: corpus, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
-      return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
-    };
+    const run = (...args: string[]) => checkJson(corpus, ...args);
     const cache = join(top, 'cache');
     const plain = run('--jobs', '1').rows;
     assert.deepEqual(run('--jobs', '2', '--cache', cache).rows, plain, 'filling the cache');

@@ -1,6 +1,7 @@
 // The findings of the last check of every page (`wikimd check --cache DIR`, the server's problem
-// count), so that the next one checks again only the pages whose text changed. A page's findings depend on its text, the index (which pages and
-// redirects exist), the options and the checker itself, nothing else: the cache is used only when
+// count), so that the next one checks again only the pages whose text changed. A page's findings
+// depend on its text, the index (which pages and redirects exist), the options and the checker
+// itself, nothing else: the cache is used only when
 // the last three are what they were, and a page's findings only when its text is (the same file
 // time and size, or else the same digest of its text, as after a fresh checkout).
 //

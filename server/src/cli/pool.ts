@@ -50,7 +50,7 @@ export async function checkFiles(
 ): Promise<number> {
   const { previous, writer } = findings;
   const known = (i: number, file: string) => previous?.known(i, file);
-  const cached = { ...options, previousFindings: previous?.file, keepFindings: writer !== undefined };
+  const withFindings = { ...options, previousFindings: previous?.file, keepFindings: writer !== undefined };
   let reused = 0;
   const deliver = (result: FileResult) => {
     if (result.reused) reused++;
@@ -60,7 +60,7 @@ export async function checkFiles(
   try {
     // The server's count keeps its thread for the user's requests: all of it goes to the workers.
     const mainFirst = previous !== undefined && isPaused === undefined;
-    await checkAll(workspace, files, cached, jobs, deliver, workerScript, known, mainFirst, isCancelled, isPaused);
+    await checkAll(workspace, files, withFindings, jobs, deliver, workerScript, known, mainFirst, isCancelled, isPaused);
     if (!isCancelled?.()) await writer?.commit(isPaused && pacer(undefined, isPaused));
   } finally {
     writer?.abort();

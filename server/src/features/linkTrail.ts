@@ -213,10 +213,10 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
     for (let from = 0; from < name.length - 1; from++) {
       let k = 0;
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
-      const whole = from === 0 && k === name.length;
+      // (The whole name matched is not looked for here: `knownLabelEnd` has taken it.)
       const stem = from === 0 && k === name.length - 1 && k >= 2;
       const suffix = from > 0 && from + k === name.length && k >= MIN_NAME_PART;
-      if (whole || k <= end || !(stem || suffix)) continue;
+      if (k <= end || !(stem || suffix)) continue;
       // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
       const next = from + k < name.length ? variantKey(name[from + k]) : undefined;
       if (next !== undefined && [...text.slice(k, k + STEM_LOOKAHEAD)].some((c) => variantKey(c) === next)) continue;
