@@ -2,9 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as OpenCC from 'opencc-js';
 
 const CLI = resolve('dist/cli.js');
 let dir: string;
@@ -18,6 +19,12 @@ function wikimd(...args: string[]) {
 function checkJson(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, '.'], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
   return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
+}
+
+/** A synthetic corpus of `pages` pages made from the fixture pages (bench/generate.mjs). */
+function generateCorpus(out: string, pages: number, seed: number): void {
+  const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', String(pages), '--seed', String(seed), '--out', out, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
 }
 
 function files(): Map<string, Buffer> {
@@ -208,7 +215,7 @@ test('--cache keeps the findings: the next run checks again only the pages whose
     ['the header', flipped(good.length - 32 - 2), /not used \(checksum mismatch\)/],
     ['the trailer', flipped(good.length - 30), /not used \(truncated\)/],
     ['a truncated file', good.subarray(0, good.length - 10), /not used \(truncated\)/],
-    ['another format version', version, /not used \(format version 99, not 1\)/],
+    ['another format version', version, /not used \(format version 99, not 2\)/],
     ['another file altogether', Buffer.from('not a cache at all, but long enough to have a trailer'), /not used \(not a findings file\)/],
   ];
   for (const [what, bytes, said] of damaged) {
@@ -218,11 +225,13 @@ test('--cache keeps the findings: the next run checks again only the pages whose
     assert.deepEqual(r.rows, first.rows, what);
   }
 
-  // A page added changes what every link may reach: nothing is taken, every page is checked.
+  // A page added: the page that links it is checked again, the others are kept.
+  const withAmiga = kept(run());
   writeFileSync(join(dir, 'Page', 'PowerPC.md'), '**PowerPC**\n');
   const added = run();
-  assert.match(added.stderr, /findings of the last run not used \(pages were added, removed or renamed\)/);
+  assert.deepEqual(kept(added), { kept: withAmiga.kept - 1, of: withAmiga.of + 1 });
   assert.ok(!added.rows.some((r) => r.message.includes('"PowerPC"') && r.code === 'missing-page'));
+  assert.deepEqual(added.rows, checkJson(dir).rows, 'as a run without the cache');
   rmSync(join(dir, 'Page', 'PowerPC.md'));
   rmSync(cache, { recursive: true });
 });
@@ -231,8 +240,7 @@ test('--cache with several workers: the first pages on this thread, the rest on 
   const top = mkdtempSync(join(tmpdir(), 'wikimd-cli-switch-'));
   try {
     const corpus = join(top, 'corpus');
-    const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '2600', '--seed', '5', '--out', corpus, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
-    assert.equal(gen.status, 0, gen.stderr);
+    generateCorpus(corpus, 2600, 5);
     const run = (...args: string[]) => checkJson(corpus, ...args);
     const cache = join(top, 'cache');
     const plain = run('--jobs', '1').rows;
@@ -256,6 +264,59 @@ test('--cache with several workers: the first pages on this thread, the rest on 
   }
 });
 
+test('--cache as pages are added, removed, renamed to a variant and redirected: the pages whose links reach them are checked again, the rest kept, the rows those of a run without the cache', () => {
+  const top = mkdtempSync(join(tmpdir(), 'wikimd-cli-index-change-'));
+  try {
+    const corpus = join(top, 'corpus');
+    generateCorpus(corpus, 300, 11);
+    const cache = join(top, 'cache');
+    const pageDir = join(corpus, 'Page');
+    const redirectDir = join(corpus, 'Redirect');
+    const plain = () => checkJson(corpus).rows;
+    let rows = checkJson(corpus, '--cache', cache).rows;
+    assert.deepEqual(rows, plain(), 'filling the cache');
+    const toTitle = (name: string) => name.slice(0, -'.md'.length).replace(/_/g, ' ');
+    const toName = (title: string) => `${title.replace(/ /g, '_')}.md`;
+    const simple = (title: string) => !/[/:#%\\]/.test(title);
+    /** Titles named in rows of a code: `Page "X" is not…`, `"X" is in the corpus…`. */
+    const titlesIn = (code: string) => [...new Set(rows.filter((r) => r.code === code).map((r) => /"([^"]+)"/.exec(r.message)![1]))].filter(simple).sort();
+    const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+    let redirect = '';
+    const steps: [string, () => void][] = [
+      ['three missing pages added', () => titlesIn('missing-page').slice(0, 3).forEach((t) => writeFileSync(join(pageDir, toName(t)), `**${t}**\n`))],
+      ['two linked pages removed', () => titlesIn('wiki-page-exists').slice(0, 2).forEach((t) => rmSync(join(pageDir, toName(t))))],
+      ['a page renamed to its Traditional variant', () => {
+        const name = readdirSync(pageDir).sort().find((n) => simple(toTitle(n)) && toTraditional(toTitle(n)) !== toTitle(n) && rows.some((r) => r.message.includes(`"${toTitle(n)}"`)))!;
+        renameSync(join(pageDir, name), join(pageDir, toName(toTraditional(toTitle(name)))));
+      }],
+      ['a redirect added for a title wiki links miss', () => {
+        const linked = readdirSync(pageDir).sort()[0];
+        const wikiTitles = readdirSync(pageDir).sort().flatMap((n) => [...readFileSync(join(pageDir, n), 'utf8').matchAll(/\]\(https:\/\/zh\.wikipedia\.org\/wiki\/([^()\s\\]+) "wikilink"\)/g)].map((m) => decodeURIComponent(m[1]).replace(/_/g, ' ')));
+        const missing = wikiTitles.find((t) => simple(t) && !titlesIn('wiki-page-exists').includes(t) && !readdirSync(redirectDir).includes(toName(t)))!;
+        symlinkSync(`../Page/${linked}`, (redirect = join(redirectDir, toName(missing))));
+      }],
+      ['the redirect removed', () => rmSync(redirect)],
+      ['a page edited as another is added', () => {
+        const name = readdirSync(pageDir).sort()[1];
+        writeFileSync(join(pageDir, name), `${readFileSync(join(pageDir, name), 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
+        const title = titlesIn('missing-page')[0];
+        writeFileSync(join(pageDir, toName(title)), `**${title}**\n`);
+      }],
+    ];
+    for (const [what, change] of steps) {
+      change();
+      const cached = checkJson(corpus, '--cache', cache);
+      assert.notDeepEqual(cached.rows, rows, `${what}: the rows change`);
+      assert.deepEqual(cached.rows, plain(), `${what}: as a run without the cache`);
+      const m = /(\d+) of (\d+) pages unchanged since the last run/.exec(cached.stderr);
+      assert.ok(m && Number(m[1]) < Number(m[2]) && Number(m[1]) >= 0.9 * Number(m[2]), `${what}: most pages kept, not all\n${cached.stderr}`);
+      rows = cached.rows;
+    }
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+});
+
 test("Korean and Japanese pages: each wiki's own link-trail rule, the language read off the pages' wiki links", () => {
   const trails = (language: string, ...args: string[]) => {
     const r = spawnSync(process.execPath, [CLI, 'check', ...args, resolve('test/fixtures/languages', language)], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
@@ -272,8 +333,7 @@ test("Korean and Japanese pages: each wiki's own link-trail rule, the language r
 test('a reader that stops early (`wikimd check | head`) ends the run quietly: no EPIPE, the usual exit code', async () => {
   const corpus = mkdtempSync(join(tmpdir(), 'wikimd-pipe-'));
   try {
-    const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '400', '--seed', '3', '--out', corpus, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
-    assert.equal(gen.status, 0, gen.stderr);
+    generateCorpus(corpus, 400, 3);
     const child = spawn(process.execPath, [CLI, 'check', corpus], { env: { ...process.env, CI: '1' } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -3,9 +3,10 @@
 import { pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LookupLog } from '../workspace/pageIndex';
 import type { Workspace } from '../workspace/workspace';
 import type { PageStamp } from '../workspace/linkGraph';
-import { decodeRows, encodeRows, readBlock, textDigest, type KnownFindings, type PageFindings } from './findingsCache';
+import { decodeRows, encodeLookups, encodeRows, lookedUpChanged, readBlock, textDigest, type KnownFindings, type PageFindings } from './findingsCache';
 import { findProblems, toDiagnostics } from '../features/diagnostics';
 import { applyEdits, fixAllEdits } from '../features/fixes';
 import { pageContext } from '../features/page';
@@ -42,8 +43,10 @@ export interface CheckOptions {
   dryRun: boolean;
   /** Paths in diffs are shown relative to this folder. */
   displayPath: (file: string) => string;
-  /** The last run's findings file, made for this index, options and checker (`--cache`). */
+  /** The last run's findings file, made with these options by this checker (`--cache`). */
   previousFindings?: string;
+  /** The lookup keys whose answers changed since the last run (sorted): findings that looked one up are made again. */
+  changedLookups?: Uint32Array;
   /** Give each result the page's findings for the next run (`--cache`, not with `fix`). */
   keepFindings?: boolean;
 }
@@ -55,7 +58,7 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
   const previous = known && options.previousFindings;
   // The same time and size: the same text, without reading it (as the persisted link graph assumes).
   if (previous && (await workspace.hasStamp(file, known))) {
-    const kept = keptFindings(file, previous, known, known, 'stamp');
+    const kept = keptFindings(file, previous, known, known, 'stamp', options.changedLookups);
     if (kept) return kept;
   }
   const read = await workspace.readText(file);
@@ -63,7 +66,7 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
   const digest = options.keepFindings ? textDigest(read.text) : undefined;
   // Another time (a fresh checkout, a touched file) but the same text.
   if (previous && digest === known.digest) {
-    const kept = keptFindings(file, previous, known, read.stamp, 'text');
+    const kept = keptFindings(file, previous, known, read.stamp, 'text', options.changedLookups);
     if (kept) return kept;
   }
   const uri = pathToFileURL(file).href;
@@ -91,21 +94,37 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
     }
   }
 
-  for (const d of toDiagnostics(page, findProblems(page, workspace), options.settings)) {
+  // What the checks look up, for the next run to tell whether the index still answers the same.
+  const lookups = digest === undefined ? undefined : new LookupLog();
+  workspace.index.lookupLog = lookups;
+  let found;
+  try {
+    found = findProblems(page, workspace);
+  } finally {
+    workspace.index.lookupLog = undefined;
+  }
+  for (const d of toDiagnostics(page, found, options.settings)) {
     result.rows.push({
       line: d.range.start.line + 1, column: d.range.start.character + 1,
       endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
       severity: SEVERITIES[d.severity ?? 1], code: String(d.code), message: typeof d.message === 'string' ? d.message : d.message.value,
     });
   }
-  if (digest !== undefined && !result.problem && !result.fixed) result.findings = { ...read.stamp, digest, block: encodeRows(result.rows) };
+  if (lookups && digest !== undefined && !result.problem && !result.fixed) {
+    result.findings = { ...read.stamp, digest, block: encodeRows(result.rows), lookups: lookups.everything ? undefined : encodeLookups(lookups.keys) };
+  }
   return result;
 }
 
-/** The last run's result for a page whose text is unchanged, undefined when its block does not check out. */
-function keptFindings(file: string, previousFile: string, known: KnownFindings, stamp: PageStamp, reused: 'stamp' | 'text'): FileResult | undefined {
-  const block = readBlock(previousFile, known);
-  const rows = block && decodeRows(block);
-  if (!block || !rows) return undefined;
-  return { file, rows, fixed: 0, reused, findings: { mtimeMs: stamp.mtimeMs, size: stamp.size, digest: known.digest, block } };
+/**
+ * The last run's result for a page whose text is unchanged, undefined when its block does not check
+ * out or an answer it looked up in the index has changed.
+ */
+function keptFindings(
+  file: string, previousFile: string, known: KnownFindings, stamp: PageStamp, reused: 'stamp' | 'text', changedLookups?: Uint32Array,
+): FileResult | undefined {
+  const kept = readBlock(previousFile, known);
+  const rows = kept && !lookedUpChanged(kept.lookups, changedLookups) ? decodeRows(kept.block) : undefined;
+  if (!kept || !rows) return undefined;
+  return { file, rows, fixed: 0, reused, findings: { mtimeMs: stamp.mtimeMs, size: stamp.size, digest: known.digest, ...kept } };
 }

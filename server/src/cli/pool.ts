@@ -39,9 +39,9 @@ export function displayPathFrom(cwd: string): (file: string) => string {
 /**
  * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
  * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
- * With `findings`, a page whose text is unchanged since the last run gets that run's rows, and this
- * run's are kept for the next (written at the end, unless cancelled). Returns how many pages got
- * the last run's rows.
+ * With `findings`, a page whose text, and the index's answers to its lookups, are unchanged since
+ * the last run gets that run's rows, and this run's are kept for the next (written at the end,
+ * unless cancelled). Returns how many pages got the last run's rows.
  */
 export async function checkFiles(
   workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
@@ -50,7 +50,7 @@ export async function checkFiles(
 ): Promise<number> {
   const { previous, writer } = findings;
   const known = (i: number, file: string) => previous?.known(i, file);
-  const withFindings = { ...options, previousFindings: previous?.file, keepFindings: writer !== undefined };
+  const withFindings = { ...options, previousFindings: previous?.file, changedLookups: previous?.changed, keepFindings: writer !== undefined };
   let reused = 0;
   const deliver = (result: FileResult) => {
     if (result.reused) reused++;
@@ -96,7 +96,10 @@ async function checkAll(
   if (!workspace.lastScan) throw new Error('the workspace has not been indexed');
   const input: WorkerInput = {
     roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan: { ...workspace.lastScan, table: workspace.index.table() },
-    check: { settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd, previousFindings: options.previousFindings, keepFindings: options.keepFindings },
+    check: {
+      settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd,
+      previousFindings: options.previousFindings, changedLookups: options.changedLookups, keepFindings: options.keepFindings,
+    },
   };
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();

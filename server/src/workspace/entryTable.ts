@@ -30,6 +30,11 @@ export interface EntryTableParts {
   sorted: Uint32Array;
 }
 
+/** Per folder, its path and a separator hashed: a file's hash as if of its whole path (FNV runs on), without making the path. */
+function dirHashesOf(dirs: readonly string[]): number[] {
+  return dirs.map((d) => hashString(path.sep, 0, 1, hashString(d)));
+}
+
 /** Neighbours compared between yields (100 ms for a million titles in one go). */
 const DEDUPE_STEP = 65_536;
 
@@ -123,6 +128,8 @@ export class EntryTable {
 
   /** Pages by the first two units of their title, made on the first prefix search before the title order exists. */
   private byPrefix?: PrefixGroups;
+  /** Per folder, the hash its files' paths start from (see `building`). */
+  private dirHashes?: number[];
 
   constructor(readonly parts: EntryTableParts) {}
 
@@ -139,8 +146,7 @@ export class EntryTable {
     const dirOf = Uint32Array.from(columns.dirOf);
     const targetOf = Int32Array.from(columns.targetOf);
     yield;
-    // A file's hash as if of its whole path (FNV runs on), without making the path.
-    const dirHashes = dirs.map((d) => hashString(path.sep, 0, 1, hashString(d)));
+    const dirHashes = dirHashesOf(dirs);
     return new EntryTable({
       dirs, dirOf, names, titles, redirect: Uint8Array.from(redirect), targetOf, targets: PackedStrings.of(targets),
       titleSlots: yield* HashSlots.building(n, (i) => titles.hash(i)),
@@ -149,6 +155,26 @@ export class EntryTable {
       targetSlots: yield* HashSlots.building(n, (i) => (targetOf[i] < 0 ? undefined : hashString(targets[targetOf[i]]))),
       sorted: new Uint32Array(0),
     });
+  }
+
+  /**
+   * Writes at `out[at…at+4]` the keys of the lookups whose answer entry i takes part in (see
+   * `LookupLog`), hashed as `PageIndex` hashes a lookup: its title, its cheap variant key (a page
+   * with Han characters in its title), its path, its redirect target. An entry without a variant key
+   * or a target repeats its title's key there.
+   */
+  lookupKeysInto(i: number, out: Uint32Array, at: number): void {
+    const { dirs, dirOf, names, titles, redirect, targetOf, targets } = this.parts;
+    this.dirHashes ??= dirHashesOf(dirs);
+    const title = titles.hash(i);
+    out[at] = title;
+    out[at + 1] = title;
+    if (!redirect[i]) {
+      const t = titles.at(i);
+      if (hasHan(t)) out[at + 1] = hashString(fastVariantKey(t));
+    }
+    out[at + 2] = names.hash(i, this.dirHashes[dirOf[i]]);
+    out[at + 3] = targetOf[i] < 0 ? title : targets.hash(targetOf[i]);
   }
 
   /** The table again after a structured clone (to a worker thread), which keeps the data and drops the classes. */

@@ -1,6 +1,6 @@
 // Every page of the corpus by title, from file names alone: no content is read to build it.
 import { EntryTable } from './entryTable';
-import { lowerBound, lowerBoundBy } from './packed';
+import { hashString, lowerBound, lowerBoundBy } from './packed';
 import { fastVariantKey, hasHan } from './variants';
 import type { ItemList } from './workerPool';
 
@@ -12,6 +12,22 @@ export interface PageEntry {
   folder: 'Page' | 'Redirect';
   /** For a redirect: the absolute path it points at, when that is inside the workspace. */
   redirectTo?: string;
+}
+
+/**
+ * What a page's checks asked the index, as 32-bit keys: the hash of each title, cheap variant key and
+ * path looked up (`everything`: it walked the whole index). An entry added or removed later changes
+ * only the answers to the keys `EntryTable.lookupKeys` gives it, so findings whose log holds none of
+ * those still hold (`wikimd check --cache`). A hash shared by chance only costs a needless check.
+ */
+export class LookupLog {
+  readonly keys: number[] = [];
+  everything = false;
+
+  addAll(other: LookupLog): void {
+    for (const key of other.keys) this.keys.push(key);
+    this.everything ||= other.everything;
+  }
 }
 
 /**
@@ -33,6 +49,8 @@ export class PageIndex {
   version = 0;
   /** Titles of added pages in code-unit order for prefix search, built on first use and then kept current. */
   private sorted: string[] | undefined;
+  /** Where lookups are logged, while a page's findings are made for the findings cache. */
+  lookupLog: LookupLog | undefined;
 
   get size(): number {
     return this.base.size - this.removedCount + this.byPath.size;
@@ -102,12 +120,14 @@ export class PageIndex {
   private live = (i: number) => this.removed[i] === 0;
 
   has(path: string): boolean {
+    this.lookupLog?.keys.push(hashString(path));
     if (this.byPath.has(path)) return true;
     const i = this.base.withPath(path);
     return i >= 0 && this.live(i);
   }
 
   byFile(path: string): PageEntry | undefined {
+    this.lookupLog?.keys.push(hashString(path));
     const added = this.byPath.get(path);
     if (added) return added;
     const i = this.base.withPath(path);
@@ -116,6 +136,7 @@ export class PageIndex {
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
+    this.lookupLog?.keys.push(hashString(title));
     const i = this.base.firstWithTitle(title, folder, this.live);
     return i < 0 ? this.byTitle[folder].first(title) : this.base.entry(i);
   }
@@ -124,6 +145,7 @@ export class PageIndex {
   variantsOf(title: string): string[] {
     if (!hasHan(title)) return [];
     const key = fastVariantKey(title);
+    this.lookupLog?.keys.push(hashString(key));
     const titles = new Set(this.base.withVariantKey(key).filter(this.live).map((i) => this.base.title(i)));
     for (const t of this.byVariant.get(key)) titles.add(t);
     titles.delete(title);
@@ -133,11 +155,13 @@ export class PageIndex {
 
   /** The redirects pointing at a file. */
   redirectsTo(path: string): readonly PageEntry[] {
+    this.lookupLog?.keys.push(hashString(path));
     return [...this.base.redirectsTo(path).filter(this.live).map((i) => this.base.entry(i)), ...this.byRedirectTarget.get(path)];
   }
 
   /** Page titles starting with `prefix`, in code-unit order, at most `limit`. */
   titlesWithPrefix(prefix: string, limit: number): string[] {
+    if (this.lookupLog) this.lookupLog.everything = true;
     if (!this.base.isSorted && prefix) {
       // Until the title order is needed for something else (the persisted index keeps it): the
       // titles with the prefix's first two letters, walked, not all of them sorted first.
@@ -156,6 +180,7 @@ export class PageIndex {
 
   /** Every page title, each once, in code-unit order (from the first not below `from`). */
   *sortedTitles(from = ''): IterableIterator<string> {
+    if (this.lookupLog) this.lookupLog.everything = true;
     const base = this.base.sortedPages();
     this.sorted ??= [...new Set(Array.from(this.byPath.values(), (e) => e.title).filter((t) => this.get(t)))].sort();
     const added = this.sorted;
@@ -175,12 +200,14 @@ export class PageIndex {
 
   /** Every entry, pages and redirects. */
   *entries(): IterableIterator<PageEntry> {
+    if (this.lookupLog) this.lookupLog.everything = true;
     for (let i = 0; i < this.base.size; i++) if (this.live(i)) yield this.base.entry(i);
     yield* this.byPath.values();
   }
 
   /** The files of every page (not redirects) as they are now, made into paths only when asked. */
   pageList(): PageList {
+    if (this.lookupLog) this.lookupLog.everything = true;
     const ids = new Uint32Array(this.base.size);
     let n = 0;
     this.forEachLiveBasePage((i) => (ids[n++] = i));

@@ -8,7 +8,7 @@ import { runInWorkers, workerCount, type ItemList } from './workerPool';
 import type { FileSystem } from './fileSystem';
 import { finishPaced, pacer } from './pacing';
 import { EntryTable } from './entryTable';
-import { PageIndex, type PageEntry } from './pageIndex';
+import { LookupLog, PageIndex, type PageEntry } from './pageIndex';
 import { WorkspaceRoots } from './roots';
 import { foldersUnchanged, pageTitle, scanCorpus, type ScanResult } from './scan';
 import type { WikiLanguage } from './language';
@@ -60,6 +60,12 @@ const SCAN_BATCH = 256;
 const MAX_REMEMBERED_RESOLUTIONS = 4096;
 
 
+interface RememberedResolution {
+  resolution: Resolution;
+  /** What it looked up in the index, when lookups were logged as it was made. */
+  lookups?: LookupLog;
+}
+
 export const DEFAULT_OPTIONS: WorkspaceOptions = { pageFolders: ['**/Page'], maxFileBytes: 2_000_000 };
 
 export class Workspace {
@@ -69,7 +75,7 @@ export class Workspace {
   links = new LinkGraph();
   private readonly editedPages = new Set<string>();
   /** Title lookups of the index's current version (keystrokes re-check the same links), by title and how the link names it. */
-  private resolved = { version: -1, answers: new Map<string, Resolution[]>() };
+  private resolved = { version: -1, answers: new Map<string, RememberedResolution[]>() };
   /** The scan the titles came from (listed, or persisted): its folder stamps tell a later start whether titles changed. */
   lastScan: IndexedScan | undefined;
 
@@ -293,7 +299,21 @@ export class Workspace {
     }
     let answers = this.resolved.answers.get(target.title);
     if (!answers) this.resolved.answers.set(target.title, (answers = []));
-    return (answers[(redirectFirst ? 2 : 0) + (viaRedirect ? 1 : 0)] ??= this.resolveTitle(target.title, redirectFirst, viaRedirect));
+    const slot = (redirectFirst ? 2 : 0) + (viaRedirect ? 1 : 0);
+    const log = this.index.lookupLog;
+    let remembered = answers[slot];
+    // An answer remembered while nothing was logged cannot tell a log what it looked up: made again.
+    if (!remembered || (log && !remembered.lookups)) {
+      const lookups = log && new LookupLog();
+      this.index.lookupLog = lookups;
+      try {
+        remembered = answers[slot] = { resolution: this.resolveTitle(target.title, redirectFirst, viaRedirect), lookups };
+      } finally {
+        this.index.lookupLog = log;
+      }
+    }
+    if (log) log.addAll(remembered.lookups!);
+    return remembered.resolution;
   }
 
   private resolveTitle(title: string, redirectFirst: boolean, viaRedirect: boolean): Resolution {
