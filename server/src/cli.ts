@@ -27,8 +27,8 @@ Checks every page under the Page folders of each DIR (default: the current folde
   --jobs N                   worker threads (default: all cores from 20000 pages)
   --cache DIR                keep the title index and the findings in DIR: the next run skips
                              listing the page folders when none changed, and checks again only
-                             the pages whose text changed (all of them when a page was added,
-                             removed or renamed)
+                             the pages whose text changed, and those whose links reach a page
+                             or redirect added, removed or renamed
   --language auto|${WIKI_LANGUAGES.join('|')}    the wiki's content language, whose link-trail rule applies
                              (default auto: read off each page's Wikipedia links)
 Exit code: 0 clean, 1 when any diagnostic is an error, 2 on bad usage.`;
