@@ -42,11 +42,19 @@ export async function runInWorkers<T, R, M = T>(
   const sent = new Map<number, T[]>();
   await Promise.all(Array.from({ length: options.workers }, () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(script, { workerData: data, argv: options.isPaused ? [BACKGROUND_ARG] : [] });
+    /** Batches out at this worker. */
+    let out = 0;
+    let ended = false;
     const send = () => {
-      if (next * options.batchSize >= items.length || options.isCancelled?.()) {
+      if (ended) return;
+      const allSent = next * options.batchSize >= items.length;
+      if (options.isCancelled?.() || (allSent && out === 0)) {
+        ended = true;
         void worker.terminate().then(() => resolve());
         return;
       }
+      // Its last results come first.
+      if (allSent) return;
       if (options.isPaused?.()) {
         setTimeout(send, PAUSE_POLL_MS);
         return;
@@ -55,16 +63,22 @@ export async function runInWorkers<T, R, M = T>(
       sent.set(next, batch);
       const message: BatchMessage<M> = { batch: next, items: options.prepare ? batch.map(options.prepare) : (batch as unknown as M[]) };
       next++;
+      out++;
       worker.postMessage(message);
     };
     worker.on('message', ({ batch, results }: ResultMessage<R>) => {
+      out--;
       const batchItems = sent.get(batch)!;
       sent.delete(batch);
       onBatch(batch, results, batchItems);
       send();
     });
     worker.on('error', reject);
-    worker.on('online', send);
+    // A second batch waits at the worker while it works on the first: it never idles while this thread handles a result.
+    worker.on('online', () => {
+      send();
+      send();
+    });
   })));
 }
 

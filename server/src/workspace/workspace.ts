@@ -50,8 +50,11 @@ export interface FileChange { file: string; type: 'created' | 'changed' | 'delet
 /** Pages to re-read after file events from which worker threads pay off. */
 const WORKERS_FROM = 2000;
 
-/** Pages per message to a scan worker: large enough to keep messaging cheap, small enough to cancel quickly. */
-const SCAN_BATCH = 256;
+/**
+ * Pages per message to a scan worker: large enough to keep messaging cheap, small enough that taking
+ * in its results (a few ms for 256 pages) does not hold up a keystroke's diagnostics for long.
+ */
+const SCAN_BATCH = 64;
 
 /**
  * Bounds the memo of title lookups to a large page's titles: what keystrokes need. A larger memo
