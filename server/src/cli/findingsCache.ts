@@ -119,9 +119,9 @@ const SUMMARY_WORDS = 6;
 
 /**
  * The summary of this index, and the lookup keys whose answers differ from the last run's index
- * (`old`, its summary): the keys of every entry in one and not in the other (`entries` of them). An entry found in the
- * old summary takes its keys from there; only entries new since are looked at (their variant key
- * costs a conversion of the title).
+ * (`old`, its summary): the keys of every entry in one and not in the other (`entries` of them).
+ * An entry found in the old summary takes its keys from there; only entries new since are looked
+ * at (their variant key costs a conversion of the title).
  */
 function* summarizing(table: EntryTable, ids: Uint32Array, old?: Uint32Array): Steps<{ summary: Uint32Array; changed: Uint32Array; entries: number }> {
   const n = table.size;

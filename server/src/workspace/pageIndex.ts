@@ -17,7 +17,7 @@ export interface PageEntry {
 /**
  * What a page's checks asked the index, as 32-bit keys: the hash of each title, cheap variant key and
  * path looked up (`everything`: it walked the whole index). An entry added or removed later changes
- * only the answers to the keys `EntryTable.lookupKeys` gives it, so findings whose log holds none of
+ * only the answers to the keys `EntryTable.lookupKeysInto` gives it, so findings whose log holds none of
  * those still hold (`wikimd check --cache`). A hash shared by chance only costs a needless check.
  */
 export class LookupLog {
