@@ -92,6 +92,11 @@ test('the problem count is kept beside the index: after a restart only the pages
   const edited = await count();
   assert.equal(edited.problems, first.problems! + 1);
   assert.equal(edited.kept?.[0], `${pages - 1} of ${pages} pages unchanged since the last count`);
+  // A page added while it was down, which AmigaOS links: AmigaOS alone is checked again (and the new page), the link no longer missing.
+  writeFileSync(small.page('PowerPC.md'), '**PowerPC**\n');
+  const added = await count();
+  assert.equal(added.problems, edited.problems! - 1);
+  assert.equal(added.kept?.[0], `${pages - 1} of ${pages + 1} pages unchanged since the last count`);
   small.dispose();
   rmSync(cacheHome, { recursive: true, force: true });
 });
