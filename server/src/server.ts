@@ -58,6 +58,11 @@ const PERSIST_DELAY_MS = 30_000;
 /** While the user typed this recently, the background reading of pages sends its workers no new pages. */
 const TYPING_PAUSE_MS = 1000;
 let lastEditAt = 0;
+let recountTimer: NodeJS.Timeout | undefined;
+/** The count begun again after file events, while it runs. */
+let recounting: { cancel: () => void } | undefined;
+/** File events that come together (a `git pull`) are counted once, after this quiet time. */
+const RECOUNT_DELAY_MS = 1000;
 const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
 
 /** The files renames are reported for: pages. */
@@ -242,15 +247,41 @@ async function indexWorkspace() {
     // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
     persistSoon();
     problemsByFile = undefined;
-    if (!settings.countProblems) return setStatus({ phase: 'ready', percent: undefined }, true);
-    setStatus({ phase: 'counting', percent: 0 }, true);
-    const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
-      setStatus({ percent: Math.round((100 * done) / total), problems: found });
-    }, () => scan.cancelled, userIsTyping, { file: findingsFileOf(indexFile), log });
-    if (!counts) return;
-    problemsByFile = counts.byFile;
-    setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
+    await countCorpus(current, scan, true);
   })();
+}
+
+/**
+ * Counts the problems of every page for the status bar, on workers. The findings cache beside the
+ * index gives the rows of each page unchanged since the last count whose links reach no page added
+ * or removed since, so a count again after a `git pull` checks only what the pull can have changed.
+ * `first`: the running total shows as pages are checked; a count again shows the old total until done.
+ */
+async function countCorpus(current: Workspace, job: { cancelled: boolean }, first: boolean) {
+  if (!settings.countProblems) return setStatus({ phase: 'ready', percent: undefined }, true);
+  setStatus({ phase: 'counting', percent: 0 }, true);
+  const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
+    setStatus({ percent: Math.round((100 * done) / total), ...(first ? { problems: found } : {}) });
+  }, () => job.cancelled || current !== workspace, userIsTyping, { file: findingsFileOf(indexFileFor(rootFolders, storagePath)), log });
+  if (!counts) return;
+  problemsByFile = counts.byFile;
+  setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
+}
+
+/** A count again after pages changed on disk, once file events stop coming for a moment; a count running is begun again. */
+function recountSoon() {
+  clearTimeout(recountTimer);
+  recountTimer = setTimeout(() => {
+    // Only once the first count is done: until then it is still to come, and will see the change.
+    if (!problemsByFile && !recounting) return;
+    recounting?.cancel();
+    const job = { cancelled: false };
+    const current = workspace;
+    recounting = { cancel: () => (job.cancelled = true) };
+    void countCorpus(current, job, false).finally(() => {
+      if (!job.cancelled) recounting = undefined;
+    });
+  }, RECOUNT_DELAY_MS);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -337,6 +368,7 @@ async function drainFileEvents() {
   }
   drainingFileEvents = undefined;
   persistSoon();
+  recountSoon();
 }
 
 /** Pages whose open has not been checked yet: a page just opened is checked at once, an edit after a pause in typing. */
@@ -497,7 +529,9 @@ function renameOptions() {
 
 connection.onShutdown(() => {
   contentScan.cancelled = true;
+  recounting?.cancel();
   clearTimeout(persistTimer);
+  clearTimeout(recountTimer);
 });
 
 documents.listen(connection);

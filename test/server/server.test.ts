@@ -101,6 +101,32 @@ test('the problem count is kept beside the index: after a restart only the pages
   rmSync(cacheHome, { recursive: true, force: true });
 });
 
+test('the problem count follows pages changed on disk: a page added is counted again with the page that links it, the rest taken from the cache', async () => {
+  const small = makeWorkspace();
+  const cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-recount-'));
+  const server = new LspClient(undefined, cacheHome);
+  try {
+    await server.initialize(small.root);
+    const ready = async (after: number) => {
+      for (let i = 0; i < 600 && !server.statuses.slice(after).some((s) => s.phase === 'ready' && s.problems !== undefined); i++) await new Promise((r) => setTimeout(r, 50));
+      return server.statuses.slice(after).findLast((s) => s.phase === 'ready')!;
+    };
+    const first = await ready(0);
+    const pages = readdirSync(join(small.root, 'Page')).length;
+    const seen = server.statuses.length;
+    const added = small.page('PowerPC.md');
+    writeFileSync(added, '**PowerPC**\n');
+    await server.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(added).href, type: 1 }] });
+    const again = await ready(seen);
+    assert.equal(again.problems, first.problems! - 1, 'AmigaOS links PowerPC: its missing-page is gone');
+    assert.ok(server.logs.some((l) => l === `${pages - 1} of ${pages + 1} pages unchanged since the last count: their problems taken from the cache`), server.logs.join('\n'));
+  } finally {
+    await server.stop();
+    small.dispose();
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
+});
+
 test('diagnostics: each code at the whole link, from [ to )', async () => {
   const ds = await client.diagnosticsFor(amiga.uri);
   const { doc } = amiga;

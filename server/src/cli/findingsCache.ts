@@ -403,6 +403,9 @@ function readAt(fd: number, at: number, length: number): Buffer {
   return bytes.subarray(0, read);
 }
 
+/** Writers made by this process, numbering their temporary files. */
+let writersMade = 0;
+
 /** Writes this run's findings, page after page in order, to a temporary file renamed over the old one at the end. */
 export class FindingsWriter {
   private readonly temp: string;
@@ -416,7 +419,8 @@ export class FindingsWriter {
 
   /** `summary`: the index's (see `summarizing`), written with the table. */
   constructor(private readonly file: string, private readonly key: FindingsKey, private readonly pageCount: number, private readonly summary: Uint32Array) {
-    this.temp = `${file}.${process.pid}.tmp`;
+    // A count begun again while the one it replaces winds down writes a file of its own.
+    this.temp = `${file}.${process.pid}.${++writersMade}.tmp`;
     this.fd = openSync(this.temp, 'w');
     const preamble = Buffer.alloc(PREAMBLE);
     preamble.write(MAGIC, 0, 'latin1');
