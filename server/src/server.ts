@@ -29,6 +29,7 @@ import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, GRAPH_REQUEST, PREVIEW_LIN
 import { pageGraph } from './features/graph';
 import { previewLinks } from './features/previewLinks';
 import { countProblems } from './cli/pool';
+import { checkFile } from './cli/checkFile';
 import { findingsFileOf } from './cli/findingsCache';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
 
@@ -353,6 +354,9 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 
 async function drainFileEvents() {
   await ready;
+  let anyTitleChanged = false;
+  /** Pages changed on disk that are not open (an open page's count follows its diagnostics). */
+  const changedOnDisk = new Set<string>();
   while (fileEvents.length) {
     const current = workspace;
     const changes: FileChange[] = [];
@@ -365,10 +369,32 @@ async function drainFileEvents() {
     }
     const titlesChanged = await current.applyFileChanges(changes, (file) => openDocument(file) !== undefined, path.join(__dirname, 'scanWorker.js'));
     if (titlesChanged && current === workspace) revalidateAll();
+    anyTitleChanged ||= titlesChanged;
+    for (const { file, type } of changes) if (type === 'changed' && !openDocument(file)) changedOnDisk.add(file);
   }
   drainingFileEvents = undefined;
   persistSoon();
-  recountSoon();
+  // A page's findings depend on its text and the titles: with the titles the same, only the pages changed can count otherwise.
+  if (anyTitleChanged || changedOnDisk.size > COUNT_EACH_UP_TO || recounting) recountSoon();
+  else await countPagesAgain(changedOnDisk);
+}
+
+/** Pages changed on disk up to which each is counted again on this thread; past it, the corpus through the cache. */
+const COUNT_EACH_UP_TO = 100;
+
+/** Counts again a few pages changed on disk, the titles unchanged (no other page's problems can have moved). */
+async function countPagesAgain(files: Iterable<string>) {
+  const pause = pacer(undefined, userIsTyping);
+  for (const file of files) {
+    if (problemsByFile?.get(file) === undefined) continue;
+    const due = pause();
+    if (due) await due;
+    const result = await checkFile(workspace, file, { settings, dryRun: false, displayPath: (f) => f });
+    const counted = problemsByFile?.get(file);
+    if (counted === undefined) continue;
+    problemsByFile!.set(file, result.rows.length);
+    setStatus({ problems: (status.problems ?? 0) + result.rows.length - counted }, true);
+  }
 }
 
 /** Pages whose open has not been checked yet: a page just opened is checked at once, an edit after a pause in typing. */

@@ -101,7 +101,7 @@ test('the problem count is kept beside the index: after a restart only the pages
   rmSync(cacheHome, { recursive: true, force: true });
 });
 
-test('the problem count follows pages changed on disk: a page added is counted again with the page that links it, the rest taken from the cache', async () => {
+test('the problem count follows pages changed on disk: a page added is counted again with the page that links it, the rest taken from the cache; a page edited alone', async () => {
   const small = makeWorkspace();
   const cacheHome = mkdtempSync(join(tmpdir(), 'wikimd-recount-'));
   const server = new LspClient(undefined, cacheHome);
@@ -120,6 +120,16 @@ test('the problem count follows pages changed on disk: a page added is counted a
     const again = await ready(seen);
     assert.equal(again.problems, first.problems! - 1, 'AmigaOS links PowerPC: its missing-page is gone');
     assert.ok(server.logs.some((l) => l === `${pages - 1} of ${pages + 1} pages unchanged since the last count: their problems taken from the cache`), server.logs.join('\n'));
+    // A page edited on disk, the titles the same: that page alone is checked again, here, not the corpus.
+    const counts = () => server.logs.filter((l) => /pages unchanged since the last count/.test(l)).length;
+    const countsBefore = counts();
+    const amigaFile = small.page('AmigaOS.md');
+    writeFileSync(amigaFile, `${readFileSync(amigaFile, 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
+    await server.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(amigaFile).href, type: 2 }] });
+    for (let i = 0; i < 200 && server.statuses.at(-1)!.problems !== again.problems! + 1; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(server.statuses.at(-1)!.problems, again.problems! + 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(counts(), countsBefore, 'no count of the corpus');
   } finally {
     await server.stop();
     small.dispose();
