@@ -53,7 +53,7 @@ export async function runInWorkers<T, R, M = T>(
         void worker.terminate().then(() => resolve());
         return;
       }
-      // Its last results come first.
+      // Nothing left to send: the worker ends once the batches it holds are back.
       if (allSent) return;
       if (options.isPaused?.()) {
         setTimeout(send, PAUSE_POLL_MS);
