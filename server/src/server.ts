@@ -62,6 +62,8 @@ let lastEditAt = 0;
 let recountTimer: NodeJS.Timeout | undefined;
 /** The count begun again after file events, while it runs. */
 let recounting: { cancel: () => void } | undefined;
+/** The first count after indexing, while it runs: whether pages changed on disk meanwhile. */
+let firstCount: { changedMeanwhile: boolean } | undefined;
 /** File events that come together (a `git pull`) are counted once, after this quiet time. */
 const RECOUNT_DELAY_MS = 1000;
 const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
@@ -248,7 +250,12 @@ async function indexWorkspace() {
     // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
     persistSoon();
     problemsByFile = undefined;
+    firstCount = { changedMeanwhile: false };
+    const counting = firstCount;
     await countCorpus(current, scan, true);
+    if (firstCount === counting) firstCount = undefined;
+    // Pages changed on disk while it ran may have been counted before they changed.
+    if (counting.changedMeanwhile && !scan.cancelled) recountSoon();
   })();
 }
 
@@ -273,7 +280,8 @@ async function countCorpus(current: Workspace, job: { cancelled: boolean }, firs
 function recountSoon() {
   clearTimeout(recountTimer);
   recountTimer = setTimeout(() => {
-    // Only once the first count is done: until then it is still to come, and will see the change.
+    // Only once the first count is done; one that runs counts again when it is.
+    if (firstCount) firstCount.changedMeanwhile = true;
     if (!problemsByFile && !recounting) return;
     recounting?.cancel();
     const job = { cancelled: false };
@@ -375,7 +383,7 @@ async function drainFileEvents() {
   drainingFileEvents = undefined;
   persistSoon();
   // A page's findings depend on its text and the titles: with the titles the same, only the pages changed can count otherwise.
-  if (anyTitleChanged || changedOnDisk.size > COUNT_EACH_UP_TO || recounting) recountSoon();
+  if (anyTitleChanged || changedOnDisk.size > COUNT_EACH_UP_TO || recounting || firstCount) recountSoon();
   else await countPagesAgain(changedOnDisk);
 }
 

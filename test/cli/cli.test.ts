@@ -6,6 +6,7 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as OpenCC from 'opencc-js';
+import { generateCorpus } from '../server/workspaceFixture';
 
 const CLI = resolve('dist/cli.js');
 let dir: string;
@@ -19,12 +20,6 @@ function wikimd(...args: string[]) {
 function checkJson(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args, '.'], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
   return { stderr: r.stderr, rows: JSON.parse(r.stdout).diagnostics as { file: string; code: string; message: string }[] };
-}
-
-/** A synthetic corpus of `pages` pages made from the fixture pages (bench/generate.mjs). */
-function generateCorpus(out: string, pages: number, seed: number): void {
-  const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', String(pages), '--seed', String(seed), '--out', out, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
-  assert.equal(gen.status, 0, gen.stderr);
 }
 
 function files(): Map<string, Buffer> {

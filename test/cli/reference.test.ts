@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LspClient } from '../server/lspClient';
+import { generateCorpus } from '../server/workspaceFixture';
 
 const CLI = resolve('dist/cli.js');
 let top: string;
@@ -38,8 +39,7 @@ let generated: string;
 before(() => {
   top = mkdtempSync(join(tmpdir(), 'wikimd-ref-'));
   generated = join(top, 'generated');
-  const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', '400', '--seed', '11', '--out', generated, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
-  assert.equal(gen.status, 0, gen.stderr);
+  generateCorpus(generated, 400, 11);
 });
 after(() => rmSync(top, { recursive: true, force: true }));
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, Hover, Location, DocumentLink, Range, TextEdit } from 'vscode-languageserver';
 import { LspClient } from './lspClient';
-import { makeWorkspace, type TempWorkspace } from './workspaceFixture';
+import { generateCorpus, makeWorkspace, type TempWorkspace } from './workspaceFixture';
 
 let ws: TempWorkspace;
 let client: LspClient;
@@ -134,6 +134,28 @@ test('the problem count follows pages changed on disk: a page added is counted a
     await server.stop();
     small.dispose();
     rmSync(cacheHome, { recursive: true, force: true });
+  }
+});
+
+test('pages changed on disk while the first count runs are counted again once it is done: the total is the CLI\'s', async () => {
+  const top = mkdtempSync(join(tmpdir(), 'wikimd-count-meanwhile-'));
+  const corpus = join(top, 'corpus');
+  generateCorpus(corpus, 2600, 5);
+  const server = new LspClient(undefined, join(top, 'cache'));
+  try {
+    await server.initialize(corpus);
+    // Once some pages are counted, every page gains a link to a missing page.
+    for (let i = 0; i < 1200 && !server.statuses.some((s) => (s.phase === 'counting' && (s.percent ?? 0) >= 30) || s.phase === 'ready'); i++) await new Promise((r) => setTimeout(r, 25));
+    const files = readdirSync(join(corpus, 'Page')).map((n) => join(corpus, 'Page', n));
+    for (const f of files) writeFileSync(f, `${readFileSync(f, 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
+    await server.notify('workspace/didChangeWatchedFiles', { changes: files.map((f) => ({ uri: pathToFileURL(f).href, type: 2 })) });
+    const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), 'check', '--format', 'json', corpus], { encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 1 << 28 });
+    const expected = (JSON.parse(cli.stdout) as { diagnostics: unknown[] }).diagnostics.length;
+    for (let i = 0; i < 1200 && !(server.statuses.at(-1)!.phase === 'ready' && server.statuses.at(-1)!.problems === expected); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(server.statuses.at(-1)!.problems, expected);
+  } finally {
+    await server.stop();
+    rmSync(top, { recursive: true, force: true });
   }
 });
 

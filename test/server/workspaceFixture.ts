@@ -1,4 +1,7 @@
-// A temporary workspace built from the real pages in test/fixtures, plus a few pages the tests name.
+// A temporary workspace built from the real pages in test/fixtures, plus a few pages the tests name;
+// or a synthetic corpus generated from them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,4 +30,10 @@ export function makeWorkspace(extraPages: Record<string, string | Uint8Array> = 
     page: (name) => join(root, 'Page', name),
     dispose: () => rmSync(top, { recursive: true, force: true }),
   };
+}
+
+/** A synthetic corpus of `pages` pages at `out`, made from the fixture pages by bench/generate.mjs. */
+export function generateCorpus(out: string, pages: number, seed: number): void {
+  const gen = spawnSync(process.execPath, ['bench/generate.mjs', '--pages', String(pages), '--seed', String(seed), '--out', out, '--sources', 'test/fixtures/corpus'], { encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
 }
