@@ -60,10 +60,8 @@ const PERSIST_DELAY_MS = 30_000;
 const TYPING_PAUSE_MS = 1000;
 let lastEditAt = 0;
 let recountTimer: NodeJS.Timeout | undefined;
-/** The count begun again after file events, while it runs. */
-let recounting: { cancel: () => void } | undefined;
-/** The first count after indexing, while it runs: whether pages changed on disk meanwhile. */
-let firstCount: { changedMeanwhile: boolean } | undefined;
+/** The count of the corpus' problems, while one runs: whether pages changed on disk meanwhile. */
+let counting: { changedMeanwhile: boolean } | undefined;
 /** File events that come together (a `git pull`) are counted once, after this quiet time. */
 const RECOUNT_DELAY_MS = 1000;
 const userIsTyping = () => Date.now() - lastEditAt < TYPING_PAUSE_MS;
@@ -250,12 +248,7 @@ async function indexWorkspace() {
     // Encoding the index holds this thread for seconds at a million pages: not while the user's first requests come in.
     persistSoon();
     problemsByFile = undefined;
-    firstCount = { changedMeanwhile: false };
-    const counting = firstCount;
     await countCorpus(current, scan, true);
-    if (firstCount === counting) firstCount = undefined;
-    // Pages changed on disk while it ran may have been counted before they changed.
-    if (counting.changedMeanwhile && !scan.cancelled) recountSoon();
   })();
 }
 
@@ -264,32 +257,31 @@ async function indexWorkspace() {
  * index gives the rows of each page unchanged since the last count whose links reach no page added
  * or removed since, so a count again after a `git pull` checks only what the pull can have changed.
  * `first`: the running total shows as pages are checked; a count again shows the old total until done.
+ * Pages changed on disk while it runs may have been counted before they changed: it counts again.
  */
 async function countCorpus(current: Workspace, job: { cancelled: boolean }, first: boolean) {
   if (!settings.countProblems) return setStatus({ phase: 'ready', percent: undefined }, true);
   setStatus({ phase: 'counting', percent: 0 }, true);
-  const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
-    setStatus({ percent: Math.round((100 * done) / total), ...(first ? { problems: found } : {}) });
-  }, () => job.cancelled || current !== workspace, userIsTyping, { file: findingsFileOf(indexFileFor(rootFolders, storagePath)), log });
-  if (!counts) return;
-  problemsByFile = counts.byFile;
-  setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
+  const run = (counting = { changedMeanwhile: false });
+  try {
+    const counts = await countProblems(current, settings, path.join(__dirname, 'cli.js'), (done, total, found) => {
+      setStatus({ percent: Math.round((100 * done) / total), ...(first ? { problems: found } : {}) });
+    }, () => job.cancelled || current !== workspace, userIsTyping, { file: findingsFileOf(indexFileFor(rootFolders, storagePath)), log });
+    if (!counts) return;
+    problemsByFile = counts.byFile;
+    setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
+  } finally {
+    if (counting === run) counting = undefined;
+  }
+  if (run.changedMeanwhile) recountSoon();
 }
 
-/** A count again after pages changed on disk, once file events stop coming for a moment; a count running is begun again. */
+/** A count again after pages changed on disk, once file events stop coming for a moment (or once the count running ends). */
 function recountSoon() {
   clearTimeout(recountTimer);
   recountTimer = setTimeout(() => {
-    // Only once the first count is done; one that runs counts again when it is.
-    if (firstCount) firstCount.changedMeanwhile = true;
-    if (!problemsByFile && !recounting) return;
-    recounting?.cancel();
-    const job = { cancelled: false };
-    const current = workspace;
-    recounting = { cancel: () => (job.cancelled = true) };
-    void countCorpus(current, job, false).finally(() => {
-      if (!job.cancelled) recounting = undefined;
-    });
+    if (counting) counting.changedMeanwhile = true;
+    else if (problemsByFile) void countCorpus(workspace, contentScan, false);
   }, RECOUNT_DELAY_MS);
 }
 
@@ -383,7 +375,7 @@ async function drainFileEvents() {
   drainingFileEvents = undefined;
   persistSoon();
   // A page's findings depend on its text and the titles: with the titles the same, only the pages changed can count otherwise.
-  if (anyTitleChanged || changedOnDisk.size > COUNT_EACH_UP_TO || recounting || firstCount) recountSoon();
+  if (anyTitleChanged || changedOnDisk.size > COUNT_EACH_UP_TO || counting) recountSoon();
   else await countPagesAgain(changedOnDisk);
 }
 
@@ -563,7 +555,6 @@ function renameOptions() {
 
 connection.onShutdown(() => {
   contentScan.cancelled = true;
-  recounting?.cancel();
   clearTimeout(persistTimer);
   clearTimeout(recountTimer);
 });
