@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
 import { converter } from '../../server/src/workspace/chineseConversion';
+import { fastVariantKey, hasVariantKey } from '../../server/src/workspace/variants';
 
 const opencc = (from: string, to: string) => OpenCC.Converter({ from, to } as Parameters<typeof OpenCC.Converter>[0]);
 /** Each conversion the variant lookup uses: our preset, opencc's converter. */
@@ -29,4 +30,22 @@ test('Chinese conversion: our tables convert as opencc does, on the phrases of i
   // Arbitrary text: Han that converts, phrases, and any code point (astral, lone surrogates).
   const unit = fc.oneof(fc.constantFrom(...'软件计算机信息网络发展台湾香港里面後面后于乾干发髮⿰⿱⿲⿳'), fc.constantFrom(...phrases.slice(0, 2000)), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
   fc.assert(fc.property(fc.string({ unit }), (s) => same(s)), { numRuns: 1000 });
+});
+
+test('cheap variant key: each character in its Simplified form (opencc), and compared in place as computed', () => {
+  const toSimplified = opencc('t', 'cn');
+  const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+  const byCharacter = (s: string) => (HAN.test(s) ? [...s].map((c) => (HAN.test(c) ? toSimplified(c) : c)).join('') : s);
+  const unit = fc.oneof(fc.constantFrom(...'軟體软件計算機發展臺灣台湾裡裏里乾干髮后後於于'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+  fc.assert(fc.property(fc.string({ unit }), fc.string({ unit }), (a, b) => {
+    const key = fastVariantKey(a);
+    assert.equal(key, byCharacter(a));
+    // `b` in the middle of a packed text, as the index keeps titles.
+    const text = `${a}${b}${a}`;
+    assert.equal(hasVariantKey(text, a.length, a.length + b.length, key), fastVariantKey(b) === key, `${a} / ${b}`);
+    assert.ok(hasVariantKey(text, 0, a.length, key));
+  }), { numRuns: 2000 });
+  // Titles that differ only in characters' scripts meet; titles that differ in a character do not.
+  assert.ok(hasVariantKey('軟體', 0, 2, fastVariantKey('软体')));
+  assert.ok(!hasVariantKey('軟件', 0, 2, fastVariantKey('软体')));
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { HashSlots, PackedStrings, allInRange, byUnit, hashString, idsInStringOrder, lowerBound, lowerBoundBy, sortingByString } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
-import { fastVariantKey, hasHan } from './variants';
+import { fastVariantKey, hasHan, hasVariantKey } from './variants';
 
 /** The arrays of a table, as the persisted index stores them. */
 export interface EntryTableParts {
@@ -242,7 +242,8 @@ export class EntryTable {
 
   /** Pages whose title has this cheap variant key. */
   withVariantKey(key: string): number[] {
-    return this.parts.variantSlots.findAll(hashString(key), (i) => fastVariantKey(this.title(i)) === key);
+    const { titles } = this.parts;
+    return this.parts.variantSlots.findAll(hashString(key), (i) => hasVariantKey(titles.text, titles.offsets[i], titles.offsets[i + 1], key));
   }
 
   /** Redirect entries pointing at a file, in path order. */

@@ -146,8 +146,12 @@ export class PageIndex {
     if (!hasHan(title)) return [];
     const key = fastVariantKey(title);
     this.lookupLog?.keys.push(hashString(key));
-    const titles = new Set(this.base.withVariantKey(key).filter(this.live).map((i) => this.base.title(i)));
-    for (const t of this.byVariant.get(key)) titles.add(t);
+    const found = this.base.withVariantKey(key);
+    const added = this.byVariant.get(key);
+    // Most missing titles share their key with no page.
+    if (found.length === 0 && added.length === 0) return [];
+    const titles = new Set(found.filter(this.live).map((i) => this.base.title(i)));
+    for (const t of added) titles.add(t);
     titles.delete(title);
     // In code-unit order, not the order of a listing.
     return [...titles].sort();

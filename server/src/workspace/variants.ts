@@ -39,12 +39,55 @@ function cached<T>(cache: Map<string, T>, title: string, compute: (t: string) =>
 
 /**
  * A cheap key under which variants of a title meet: each character on its own in its Simplified
- * form (cached per character). The index files titles under it, so a missing title whose key no
- * page shares is known missing without converting it; only keys that meet get the exact check.
+ * form. The index files titles under it, so a missing title whose key no page shares is known
+ * missing without converting it; only keys that meet get the exact check.
  */
-const charKeys = new Map<string, string>();
 export function fastVariantKey(title: string): string {
   if (!HAN.test(title)) return title;
+  // Most titles are their own key (Simplified already): a new string only from the first unit that differs.
+  let key: string | undefined;
+  for (let i = 0; i < title.length; i++) {
+    const unit = title.charCodeAt(i);
+    const k = unitKey(unit);
+    if (k === WIDER) return keyByCharacter(title);
+    if (key !== undefined) key += String.fromCharCode(k);
+    else if (k !== unit) key = title.slice(0, i) + String.fromCharCode(k);
+  }
+  return key ?? title;
+}
+
+/** Whether `text[from, to)` has this cheap variant key, compared in place (the index asks this of every candidate). */
+export function hasVariantKey(text: string, from: number, to: number, key: string): boolean {
+  const sameLength = to - from === key.length;
+  for (let i = from; i < to; i++) {
+    const k = unitKey(text.charCodeAt(i));
+    if (k === WIDER) return fastVariantKey(text.slice(from, to)) === key;
+    if (sameLength && k !== key.charCodeAt(i - from)) return false;
+  }
+  return sameLength;
+}
+
+/**
+ * Each UTF-16 unit's key, filled as met (0: not yet known; a unit that is its own key is stored as
+ * itself): a table, not a map of one-letter strings, since every title of the index and every
+ * missing title is walked through it. WIDER marks a surrogate, or a character whose Simplified form
+ * is not one unit: those titles take the walk by characters.
+ */
+const unitKeys = new Uint16Array(0x10000);
+const WIDER = 0xffff;
+
+function unitKey(unit: number): number {
+  let k = unitKeys[unit];
+  if (k === 0) {
+    const c = String.fromCharCode(unit);
+    const simplified = unit >= 0xd800 && unit <= 0xdfff ? '' : HAN.test(c) ? toSimplified(c) : c;
+    k = unitKeys[unit] = simplified.length === 1 ? simplified.charCodeAt(0) : WIDER;
+  }
+  return k;
+}
+
+const charKeys = new Map<string, string>();
+function keyByCharacter(title: string): string {
   let key = '';
   for (const c of title) {
     let k = charKeys.get(c);
