@@ -84,13 +84,19 @@ try {
   const generated = given ? { bytes: corpusBytes(full) } : generateCorpus({ pages, out: full, seed });
   results.corpus = { pages, megabytes: round(generated.bytes / 1e6, 1), generateSeconds: given ? null : round((Date.now() - t0) / 1000, 1) };
 
+  // The floor is read twice, before the CLI and after it: how much of the corpus the disk's cache
+  // holds makes one read of every byte take anywhere from 47 s to 211 s here. The faster is the floor.
   say('floor: reading every byte');
-  const floor = measure(path.join(ROOT, 'bench/floor.mjs'), [full]);
-  results.floor = { wallSeconds: round(floor.wallSeconds), cpuSeconds: round(floor.cpuSeconds), peakRssMB: round(floor.peakRssMB, 0) };
+  const floors = [measure(path.join(ROOT, 'bench/floor.mjs'), [full])];
 
   say('our CLI on the whole corpus');
   const cli = measure(path.join(ROOT, 'dist/cli.js'), ['check', '--summary', full]);
   results.cli = { wallSeconds: round(cli.wallSeconds), cpuSeconds: round(cli.cpuSeconds), peakRssMB: round(cli.peakRssMB, 0), counts: countsFrom(cli.stdout) };
+
+  say('floor again, after the CLI');
+  floors.push(measure(path.join(ROOT, 'bench/floor.mjs'), [full]));
+  const floor = floors.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
+  results.floor = { wallSeconds: round(floor.wallSeconds), cpuSeconds: round(floor.cpuSeconds), peakRssMB: round(floor.peakRssMB, 0), runsWallSeconds: floors.map((f) => round(f.wallSeconds)) };
 
   // `--cache DIR`: the run that fills the cache, one on the unchanged corpus, and one after every page
   // got a new time (a fresh checkout: each page is read, and its text's digest says it is unchanged).
@@ -145,7 +151,7 @@ const lines = [
   '',
   '| what | ours | peer | ratio | target |',
   '|---|---|---|---|---|',
-  `| floor: read every byte | ${results.floor.wallSeconds} s | | | |`,
+  `| floor: read every byte (the faster of a read before the CLI and one after: ${results.floor.runsWallSeconds.join(' / ')} s) | ${results.floor.wallSeconds} s | | | |`,
   `| CLI check, whole corpus (wall / CPU / peak RSS) | ${results.cli.wallSeconds} s / ${results.cli.cpuSeconds} s / ${results.cli.peakRssMB} MB | | ${round(results.cli.wallSeconds / results.floor.wallSeconds, 1)}× floor | ≤ 1.5× floor, < 1 GB |`,
   `| CLI with --cache: the run that fills it / again, corpus unchanged / again after every page got a new time (fresh checkout) | ${results.cliCache.fill.wallSeconds} / ${results.cliCache.unchanged.wallSeconds} / ${results.cliCache.newTimes.wallSeconds} s (peak RSS ${results.cliCache.fill.peakRssMB} / ${results.cliCache.unchanged.peakRssMB} / ${results.cliCache.newTimes.peakRssMB} MB; findings file ${results.cliCache.findingsMB} MB) | | ${round(results.cliCache.unchanged.wallSeconds / results.floor.wallSeconds, 2)}× / ${round(results.cliCache.newTimes.wallSeconds / results.floor.wallSeconds, 2)}× floor | |`,
   `| CLI with --cache after ${results.cliCache.pagesAdded.pagesAdded} pages that links miss were added (${results.cliCache.pagesAdded.missingPageGone} missing-page findings gone): pages kept | ${results.cliCache.pagesAdded.wallSeconds} s (${results.cliCache.pagesAdded.pagesKept} pages kept; peak RSS ${results.cliCache.pagesAdded.peakRssMB} MB) | | ${round(results.cliCache.pagesAdded.wallSeconds / results.floor.wallSeconds, 2)}× floor | |`,
