@@ -21,7 +21,7 @@ export class WorkspaceRoots {
 
   /** Whether a path lies inside a workspace folder, by its text alone (no symlinks followed). */
   containsLexically(p: string): boolean {
-    return isInside(path.resolve(p), this.roots);
+    return isInside(isResolved(p) ? p : path.resolve(p), this.roots);
   }
 
   /** Folders (with a count of `../` climbed from them) whose ancestor is known to be inside, or not. */
@@ -81,13 +81,26 @@ export class WorkspaceRoots {
       cached = { real: await this.fs.realPath(folder), at: Date.now() };
       this.realFolders.set(folder, cached);
     }
+    // A folder that is its own real path (most are) leaves the path as it is.
+    if (cached.real === folder && isResolved(p)) return p;
     return cached.real && path.join(cached.real, path.basename(p));
   }
 }
 
 function isInside(p: string, roots: readonly string[]): boolean {
   return roots.some((root) => {
+    // Every page read asks this: where both paths are resolved already, a prefix answers as `path.relative` would.
+    if (isResolved(p) && isResolved(root)) return p === root || (p.startsWith(root) && (root === '/' || p.charCodeAt(root.length) === 0x2f));
     const rel = path.relative(root, p);
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   });
+}
+
+/**
+ * Whether `path.resolve` gives a path back as it is (POSIX): absolute, no empty segment and no
+ * trailing `/`, and no segment that starts with `.` (which leaves out `.` and `..`, and names like
+ * `..a`, which `path.relative` makes look like a step up: those take the slow way).
+ */
+export function isResolved(p: string): boolean {
+  return path.sep === '/' && p.charCodeAt(0) === 0x2f && !p.includes('//') && !p.includes('/.') && (p.length === 1 || p.charCodeAt(p.length - 1) !== 0x2f);
 }
