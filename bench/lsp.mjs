@@ -208,7 +208,8 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   out.definitionMs = await timeRequests('textDocument/definition', at);
   // Completion in the text of a new link: `[` plus the start of a title.
   const completionUri = pathToFileURL(path.join(pageDir, '__bench_completion.md')).href;
-  const prefixes = names.slice(0, 200).map((n) => n.slice(0, 2));
+  // Prefixes from titles spread over the corpus (the first 200 names in order would all begin alike).
+  const prefixes = Array.from({ length: 200 }, (_, i) => names[Math.floor((i * names.length) / 200)].slice(0, 2));
   await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: completionUri, languageId: 'markdown', version: 1, text: prefixes.map((p) => `[${p}`).join('\n') } });
   const completionTimes = [];
   for (let i = 0; i < prefixes.length; i++) {
