@@ -233,6 +233,8 @@ async function indexWorkspace() {
   // The titles answer already; the graph (hundreds of MB at a million pages) is read after them.
   linksReady = current.openLinks(indexFile);
   void (async () => {
+    // Prefix search (completion) walks groups of titles until they are in order.
+    void current.orderTitles(userIsTyping);
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
     await linksReady;
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
