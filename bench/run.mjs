@@ -85,7 +85,7 @@ try {
   results.corpus = { pages, megabytes: round(generated.bytes / 1e6, 1), generateSeconds: given ? null : round((Date.now() - t0) / 1000, 1) };
 
   // The floor is read twice, before the CLI and after it: how much of the corpus the disk's cache
-  // holds makes one read of every byte take anywhere from 47 s to 211 s here. The faster is the floor.
+  // holds makes one read of every byte take anywhere from 16 s to 211 s here. The faster is the floor.
   say('floor: reading every byte');
   const floors = [measure(path.join(ROOT, 'bench/floor.mjs'), [full])];
 
