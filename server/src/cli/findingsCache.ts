@@ -21,7 +21,7 @@ import { crc32 } from 'node:zlib';
 import { DIAGNOSTIC_CODES } from '../features/settings';
 import * as path from 'node:path';
 import type { EntryTable } from '../workspace/entryTable';
-import { HashSlots, hashString } from '../workspace/packed';
+import { HashSlots, hashString, lowerBoundBy } from '../workspace/packed';
 import { finish, finishPaced, type Steps } from '../workspace/pacing';
 import type { Row } from './checkFile';
 
@@ -177,14 +177,7 @@ export function lookedUpChanged(lookups: string | undefined, changed: Uint32Arra
   if (lookups === undefined) return true;
   for (let at = 0; at + 4 <= lookups.length; at += 4) {
     const key = (lookups.charCodeAt(at) | (lookups.charCodeAt(at + 1) << 8) | (lookups.charCodeAt(at + 2) << 16) | (lookups.charCodeAt(at + 3) << 24)) >>> 0;
-    // Binary search in the sorted changed keys.
-    let [lo, hi] = [0, changed.length];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (changed[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    if (changed[lo] === key) return true;
+    if (changed[lowerBoundBy(changed.length, (k) => changed[k] < key)] === key) return true;
   }
   return false;
 }
@@ -331,7 +324,12 @@ export class PreviousFindings {
 
 /** The bytes of page i's block: its rows and its lookup keys. */
 function blockBytes(t: Table, i: number): number {
-  return t.lengths[i] === NONE ? 0 : t.lengths[i] + (t.lookups[i] === NONE ? 0 : 4 * t.lookups[i]);
+  return t.lengths[i] === NONE ? 0 : blockLength(t.lengths[i], t.lookups[i]);
+}
+
+/** A kept block's bytes: the rows' JSON, then 4 bytes per lookup key (none when it looked up everything). */
+function blockLength(rowsLength: number, lookups: number): number {
+  return rowsLength + (lookups === NONE ? 0 : 4 * lookups);
 }
 
 /** The last run's findings to take, and the writer of this run's. */
@@ -403,7 +401,7 @@ export function readBlock(file: string, known: KnownFindings): Pick<PageFindings
     return undefined;
   }
   try {
-    const length = known.length + (known.lookups === NONE ? 0 : 4 * known.lookups);
+    const length = blockLength(known.length, known.lookups);
     const bytes = readAt(fd, known.at, length);
     if (bytes.length !== length || crc32(bytes) !== known.crc) return undefined;
     return { block: bytes.toString('utf8', 0, known.length), lookups: known.lookups === NONE ? undefined : bytes.toString('latin1', known.length) };

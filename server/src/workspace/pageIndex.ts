@@ -24,6 +24,11 @@ export class LookupLog {
   readonly keys: number[] = [];
   everything = false;
 
+  /** Logs a lookup of this title, variant key or path. */
+  add(asked: string): void {
+    this.keys.push(hashString(asked));
+  }
+
   addAll(other: LookupLog): void {
     for (const key of other.keys) this.keys.push(key);
     this.everything ||= other.everything;
@@ -120,14 +125,14 @@ export class PageIndex {
   private live = (i: number) => this.removed[i] === 0;
 
   has(path: string): boolean {
-    this.lookupLog?.keys.push(hashString(path));
+    this.lookupLog?.add(path);
     if (this.byPath.has(path)) return true;
     const i = this.base.withPath(path);
     return i >= 0 && this.live(i);
   }
 
   byFile(path: string): PageEntry | undefined {
-    this.lookupLog?.keys.push(hashString(path));
+    this.lookupLog?.add(path);
     const added = this.byPath.get(path);
     if (added) return added;
     const i = this.base.withPath(path);
@@ -136,7 +141,7 @@ export class PageIndex {
 
   /** The entry of a title in one folder. */
   get(title: string, folder: 'Page' | 'Redirect' = 'Page'): PageEntry | undefined {
-    this.lookupLog?.keys.push(hashString(title));
+    this.lookupLog?.add(title);
     const i = this.base.firstWithTitle(title, folder, this.live);
     return i < 0 ? this.byTitle[folder].first(title) : this.base.entry(i);
   }
@@ -145,7 +150,7 @@ export class PageIndex {
   variantsOf(title: string): string[] {
     if (!hasHan(title)) return [];
     const key = fastVariantKey(title);
-    this.lookupLog?.keys.push(hashString(key));
+    this.lookupLog?.add(key);
     const found = this.base.withVariantKey(key);
     const added = this.byVariant.get(key);
     // Most missing titles share their key with no page.
@@ -159,7 +164,7 @@ export class PageIndex {
 
   /** The redirects pointing at a file. */
   redirectsTo(path: string): readonly PageEntry[] {
-    this.lookupLog?.keys.push(hashString(path));
+    this.lookupLog?.add(path);
     return [...this.base.redirectsTo(path).filter(this.live).map((i) => this.base.entry(i)), ...this.byRedirectTarget.get(path)];
   }
 
