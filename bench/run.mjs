@@ -167,6 +167,7 @@ const lines = [
   `| link graph built (server start →) / server peak RSS | ${s.linkGraphSeconds ?? 'timed out'} s / ${s.serverPeakRssMB} MB (${s.serverPeakRssWithPersistMB} MB once the index is written) | | | < 30 s, < 1 GB |`,
   `| references on a link (graph complete) | ${s.referencesMs} ms (${s.referencesFound} found) | | | < 50 ms |`,
   `| restart, unchanged corpus → titles indexed / first diagnostics / references answered | ${s.restartIndexSeconds} / ${s.restartFirstDiagnosticsSeconds} / ${s.restartReferencesSeconds} s (${s.restartReferencesFound} found; index files: titles ${s.persistedIndexMB} MB, graph ${s.persistedGraphMB} MB; peak RSS ${s.restartPeakRssMB} MB) | | | < 1 s |`,
+  `| problems of the whole corpus counted (status bar, on by default; after a restart) / server peak RSS | ${s.countSeconds ?? 'timed out'} s (${s.countProblems} problems; the CLI's total: ${Object.values(results.cli.counts).reduce((a, b) => a + b, 0)}) / ${s.countPeakRssMB} MB | | | < 1 GB |`,
   `| ${s.bulkPages} pages changed on disk at once (one notification) → absorbed; hover meanwhile p50 / max | ${s.bulkAbsorbedSeconds ?? 'not within 600'} s; ${s.bulkHoverMs?.p50} / ${s.bulkHoverMs?.max} ms | | | < 10 s |`,
   `| CLI, one worker, ${c.pages} pages | ${c.oneWorker.wallSeconds} s = ${c.oneWorker.megabytesPerSecond} MB/s | | | ≥ 80 MB/s |`,
   `| link check of ${c.pages} pages (wall) | ${c.ours.wallSeconds} s | ${c.peer.wallSeconds} s | ${c.speedup.wall}× | ≥ 20× |`,

@@ -28,7 +28,7 @@ import { fixAllInWorkspace } from './features/fixAllWorkspace';
 import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, GRAPH_REQUEST, PREVIEW_LINKS_REQUEST, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
 import { pageGraph } from './features/graph';
 import { previewLinks } from './features/previewLinks';
-import { countProblems } from './cli/pool';
+import { countProblems, type PageCounts } from './cli/pool';
 import { checkFile } from './cli/checkFile';
 import { findingsFileOf } from './cli/findingsCache';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
@@ -163,7 +163,7 @@ function scheduleValidation(uri: string, delay = settings.diagnosticsDelay) {
 
 let status: IndexStatus = { phase: 'listing', pages: 0, fromCache: false };
 /** Each page's problems as last counted, for the status bar's total. */
-let problemsByFile: Map<string, number> | undefined;
+let problemsByFile: PageCounts | undefined;
 let statusSentAt = 0;
 /** Tells the client where indexing stands: at most twice a second, except a change of phase. */
 function setStatus(next: Partial<IndexStatus>, now = false) {

@@ -50,6 +50,9 @@ function check(index: PageIndex, model: PageEntry[]) {
   const list = index.pageList();
   assert.deepEqual(list.slice(0, list.length).sort(), pages.map((e) => e.path).sort());
   assert.deepEqual(Array.from({ length: list.length }, (_, i) => list.at(i)), list.slice(0, list.length + 1));
+  // Each listed page is found at its place; a redirect, a removed page or another path is not listed.
+  for (let i = 0; i < list.length; i++) assert.equal(list.indexOf(list.at(i)!), i);
+  for (const path of [...model.filter((e) => e.folder === 'Redirect').map((e) => e.path), ...FOLDERS.map((f) => `${f}/none.md`)]) assert.equal(list.indexOf(path), -1, path);
   const inPathOrder = list.inPathOrder();
   assert.deepEqual(inPathOrder.slice(0, inPathOrder.length), pages.map((e) => e.path).sort(), 'the CLI order: by path');
   const sorted = [...new Set(pages.map((e) => e.title))].sort();

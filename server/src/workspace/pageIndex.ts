@@ -264,6 +264,19 @@ export class PageList {
     return i < this.ids.length ? this.table.path(this.ids[i]) : this.added[i - this.ids.length];
   }
 
+  /** The position of a file in the list, -1 when it is not listed. */
+  indexOf(file: string): number {
+    const id = this.table.withPath(file);
+    // The base ids are listed in ascending order.
+    const at = id < 0 ? -1 : lowerBoundBy(this.ids.length, (k) => this.ids[k] < id);
+    if (at >= 0 && this.ids[at] === id) return at;
+    this.addedAt ??= new Map(this.added.map((f, k) => [f, this.ids.length + k]));
+    return this.addedAt.get(file) ?? -1;
+  }
+
+  /** Positions of the added pages, made on the first `indexOf`. */
+  private addedAt?: Map<string, number>;
+
   [Symbol.iterator](): IterableIterator<string> {
     return this.slice(0, this.length)[Symbol.iterator]();
   }
