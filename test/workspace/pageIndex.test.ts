@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EntryTable } from '../../server/src/workspace/entryTable';
+import { EntryTable, FileNames } from '../../server/src/workspace/entryTable';
+import { PackedStrings } from '../../server/src/workspace/packed';
+import { pagePathFromTitle } from '../../server/src/parse/title';
 import { PageIndex, type PageEntry } from '../../server/src/workspace/pageIndex';
 import { fastVariantKey, hasHan } from '../../server/src/workspace/variants';
 
@@ -112,4 +114,26 @@ test('entry table: a missing title, path or redirect target finds nothing', () =
   assert.equal(table.withPath('/w/PageA.md'), -1);
   assert.deepEqual(table.redirectsTo('/w/Page/A.md'), []);
   assert.equal(EntryTable.problem(table.parts), undefined);
+});
+
+test('entry table: file names kept only where they are not their title\'s answer as all the names packed would', () => {
+  // Titles and names from a few units (space, `_`, `.`, a surrogate pair), so that many names are their title's and many are not.
+  const unit = fc.constantFrom('a', 'A', ' ', '_', '.', 'm', 'd', '中', '😀');
+  const text = fc.array(unit, { maxLength: 6 }).map((units) => units.join(''));
+  const entryArb = fc.oneof(
+    text.map((title) => ({ title, name: pagePathFromTitle(title) })),
+    fc.record({ title: text, name: text }),
+  );
+  fc.assert(fc.property(fc.array(entryArb, { maxLength: 12 }), fc.array(text, { maxLength: 4 }), fc.nat(), (entries, others, seed) => {
+    const titles = PackedStrings.of(entries.map((e) => e.title));
+    const names = FileNames.of(entries.map((e) => e.name), titles);
+    const all = PackedStrings.of(entries.map((e) => e.name));
+    assert.equal(names.problem(), undefined);
+    assert.equal(names.ownIds.length, entries.filter((e) => e.name !== pagePathFromTitle(e.title)).length, 'only the names that are not their title\'s are kept');
+    entries.forEach((e, i) => {
+      assert.equal(names.at(i), e.name);
+      assert.equal(names.hash(i, seed), all.hash(i, seed));
+      for (const other of [...others, ...others.map(pagePathFromTitle), e.name]) assert.equal(names.equals(i, other), other === e.name, other);
+    });
+  }), { numRuns: 1000 });
 });

@@ -103,7 +103,7 @@ function* identifying(table: EntryTable): Steps<{ ids: Uint32Array; digest: stri
   for (let i = 0; i < dirOf.length; i++) {
     if (i % DIGEST_STEP === 0) yield;
     for (let k = 0; k < 2; k++) {
-      let h = hashString(names.text, names.offsets[i], names.offsets[i + 1], dirHashes[k][dirOf[i]]);
+      let h = names.hash(i, dirHashes[k][dirOf[i]]);
       h = Math.imul(h ^ (redirect[i] + 1), 0x01000193) >>> 0;
       const t = targetOf[i];
       if (t >= 0) h = hashString(targets.text, targets.offsets[t], targets.offsets[t + 1], h);

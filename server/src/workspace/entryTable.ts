@@ -3,7 +3,8 @@
 // once per scan (or read from the persisted index as it is), with no object per page; PageIndex
 // keeps the changes since in maps beside it.
 import * as path from 'node:path';
-import { HashSlots, PackedStrings, allInRange, byUnit, hashString, idsInStringOrder, lowerBound, lowerBoundBy, sortingByString } from './packed';
+import { pagePathFromTitle } from '../parse/title';
+import { FNV_OFFSET, FNV_PRIME, HashSlots, PackedStrings, allInRange, byUnit, hashString, idsInStringOrder, lowerBound, lowerBoundBy, sortingByString } from './packed';
 import { finish, type Steps } from './pacing';
 import type { PageEntry } from './pageIndex';
 import { fastVariantKey, hasHan, hasVariantKey } from './variants';
@@ -13,7 +14,7 @@ export interface EntryTableParts {
   /** The folders the files lie in; entry i's file is `dirs[dirOf[i]]/names[i]`. */
   dirs: string[];
   dirOf: Uint32Array;
-  names: PackedStrings;
+  names: FileNames;
   titles: PackedStrings;
   /** 1 for an entry of a `Redirect` folder. */
   redirect: Uint8Array;
@@ -87,6 +88,83 @@ function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint
   return { keys: keys.slice(0, groups), starts: starts.slice(0, groups + 1), ids };
 }
 
+/**
+ * Each entry's file name. Nearly every file is named after its title as the converter names it
+ * (`pagePathFromTitle`: spaces as `_`, then `.md`), so only the other names are kept, beside the
+ * titles: at 1.4M pages all the names were 44 MB more in every thread that holds the table.
+ */
+export class FileNames {
+  /** `ownIds`: the entries (ascending) whose name is not their title's, with those names in `own`. */
+  constructor(private readonly titles: PackedStrings, readonly ownIds: Uint32Array, readonly own: PackedStrings) {}
+
+  static of(names: readonly string[], titles: PackedStrings): FileNames {
+    const ids: number[] = [];
+    const own: string[] = [];
+    names.forEach((name, i) => {
+      if (!isTitleName(titles, i, name)) {
+        ids.push(i);
+        own.push(name);
+      }
+    });
+    return new FileNames(titles, Uint32Array.from(ids), PackedStrings.of(own));
+  }
+
+  get size(): number {
+    return this.titles.size;
+  }
+
+  at(i: number): string {
+    const k = this.ownIndex(i);
+    return k >= 0 ? this.own.at(k) : pagePathFromTitle(this.titles.at(i));
+  }
+
+  equals(i: number, name: string): boolean {
+    const k = this.ownIndex(i);
+    return k >= 0 ? this.own.equals(k, name) : isTitleName(this.titles, i, name);
+  }
+
+  /** `hashString` of the name, going on from `seed`, made in place. */
+  hash(i: number, seed = FNV_OFFSET): number {
+    const k = this.ownIndex(i);
+    if (k >= 0) return this.own.hash(k, seed);
+    const { text, offsets } = this.titles;
+    let h = seed;
+    for (let c = offsets[i]; c < offsets[i + 1]; c++) h = Math.imul(h ^ nameUnit(text.charCodeAt(c)), FNV_PRIME);
+    return hashString(MD, 0, MD.length, h);
+  }
+
+  /** Why these arrays cannot be file names (from a persisted index), if they cannot. */
+  problem(): string | undefined {
+    const { ownIds, own } = this;
+    if (own.size !== ownIds.length || !allInRange(ownIds, 0, this.size)) return 'file names out of range';
+    for (let k = 1; k < ownIds.length; k++) if (ownIds[k] <= ownIds[k - 1]) return 'file names not ascending';
+    return PackedStrings.problem(own.text, own.offsets);
+  }
+
+  /** Where entry i's name is in `own`, -1 when it is its title's. */
+  private ownIndex(i: number): number {
+    const { ownIds } = this;
+    if (ownIds.length === 0) return -1;
+    const k = lowerBoundBy(ownIds.length, (m) => ownIds[m] < i);
+    return ownIds[k] === i ? k : -1;
+  }
+}
+
+const MD = '.md';
+const SPACE = 0x20;
+const UNDERSCORE = 0x5f;
+/** A title's unit as its file name has it (`pagePathFromTitle`). */
+const nameUnit = (unit: number) => (unit === SPACE ? UNDERSCORE : unit);
+
+/** Whether `name` is the file name of title i, compared in place. */
+function isTitleName(titles: PackedStrings, i: number, name: string): boolean {
+  const from = titles.offsets[i];
+  const length = titles.offsets[i + 1] - from;
+  if (name.length !== length + MD.length || !name.endsWith(MD)) return false;
+  for (let k = 0; k < length; k++) if (name.charCodeAt(k) !== nameUnit(titles.text.charCodeAt(from + k))) return false;
+  return true;
+}
+
 /** Entries as a scan lists them, one column per field (no object per page), to build a table from. */
 export class EntryColumns {
   readonly dirs: string[] = [];
@@ -142,7 +220,7 @@ export class EntryTable {
     const { dirs, redirect, targets } = columns;
     const n = columns.size;
     const titles = PackedStrings.of(columns.titles);
-    const names = PackedStrings.of(columns.names);
+    const names = FileNames.of(columns.names, titles);
     const dirOf = Uint32Array.from(columns.dirOf);
     const targetOf = Int32Array.from(columns.targetOf);
     yield;
@@ -182,8 +260,9 @@ export class EntryTable {
     const p = clone.parts;
     const strings = (s: PackedStrings) => new PackedStrings(s.text, s.offsets);
     const slots = (s: HashSlots) => new HashSlots(s.slots);
+    const titles = strings(p.titles);
     return new EntryTable({
-      ...p, names: strings(p.names), titles: strings(p.titles), targets: strings(p.targets),
+      ...p, names: new FileNames(titles, p.names.ownIds, strings(p.names.own)), titles, targets: strings(p.targets),
       titleSlots: slots(p.titleSlots), pathSlots: slots(p.pathSlots), variantSlots: slots(p.variantSlots), targetSlots: slots(p.targetSlots),
     });
   }
@@ -308,7 +387,7 @@ export class EntryTable {
     let common = folders.length ? folders[0].length : 0;
     for (const folder of folders) while (common > 0 && !folder.startsWith(folders[0].slice(0, common))) common--;
     const rests = folders.map((f) => f.slice(common));
-    if (rests.every((rest) => rest === '')) return idsInStringOrder(ids, names);
+    // Made for the sort only (the CLI's): the table keeps few of the names.
     return idsInStringOrder(ids, PackedStrings.of(Array.from({ length: this.size }, (_, i) => rests[dirOf[i]] + names.at(i))));
   }
 
@@ -319,7 +398,7 @@ export class EntryTable {
     if (!allInRange(p.dirOf, 0, p.dirs.length)) return 'entry folder out of range';
     if (!allInRange(p.targetOf, -1, p.targets.size)) return 'redirect target out of range';
     if (!allInRange(p.sorted, 0, n)) return 'sorted entry out of range';
-    return PackedStrings.problem(p.names.text, p.names.offsets) ?? PackedStrings.problem(p.titles.text, p.titles.offsets)
+    return p.names.problem() ?? PackedStrings.problem(p.titles.text, p.titles.offsets)
       ?? PackedStrings.problem(p.targets.text, p.targets.offsets)
       ?? HashSlots.problem(p.titleSlots.slots, n) ?? HashSlots.problem(p.pathSlots.slots, n)
       ?? HashSlots.problem(p.variantSlots.slots, n) ?? HashSlots.problem(p.targetSlots.slots, n);

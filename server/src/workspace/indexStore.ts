@@ -15,13 +15,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { FileSystem } from './fileSystem';
-import { EntryTable } from './entryTable';
+import { EntryTable, FileNames } from './entryTable';
 import type { LinkGraphData } from './linkGraph';
 import { HashSlots, PackedStrings, allInRange } from './packed';
 import { letRequestsIn, pacer } from './pacing';
 import type { FolderStamp } from './scan';
 
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 const MAGIC = 'WMDX';
 const PREAMBLE = 16;
 
@@ -46,7 +46,7 @@ export interface PersistedIndex {
 
 /** The arrays of each file, each stored as it is in memory: strings as UTF-16, numbers as typed arrays. */
 const SCAN_SECTIONS = {
-  names: 'text', nameOffsets: Uint32Array, titles: 'text', titleOffsets: Uint32Array, targetPaths: 'text', targetOffsets: Uint32Array,
+  ownNameIds: Uint32Array, ownNames: 'text', ownNameOffsets: Uint32Array, titles: 'text', titleOffsets: Uint32Array, targetPaths: 'text', targetOffsets: Uint32Array,
   dirOf: Uint32Array, redirect: Uint8Array, targetOf: Int32Array,
   titleSlots: Uint32Array, pathSlots: Uint32Array, variantSlots: Uint32Array, targetSlots: Uint32Array, sorted: Uint32Array,
 } as const;
@@ -102,7 +102,7 @@ function scanContent(key: IndexKey, scan: IndexedScan): Content<typeof SCAN_SECT
   return {
     header, kinds: SCAN_SECTIONS,
     sections: {
-      names: t.names.text, nameOffsets: t.names.offsets, titles: t.titles.text, titleOffsets: t.titles.offsets,
+      ownNameIds: t.names.ownIds, ownNames: t.names.own.text, ownNameOffsets: t.names.own.offsets, titles: t.titles.text, titleOffsets: t.titles.offsets,
       targetPaths: t.targets.text, targetOffsets: t.targets.offsets, dirOf: t.dirOf, redirect: t.redirect, targetOf: t.targetOf,
       titleSlots: t.titleSlots.slots, pathSlots: t.pathSlots.slots, variantSlots: t.variantSlots.slots, targetSlots: t.targetSlots.slots, sorted: t.sorted,
     },
@@ -190,8 +190,9 @@ export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: 
     if ('reason' in decoded) return decoded;
     const header = decoded.header as ScanHeader;
     const v = decoded.sections;
+    const titles = new PackedStrings(v.titles, v.titleOffsets);
     const table = new EntryTable({
-      dirs: header.dirs, dirOf: v.dirOf, names: new PackedStrings(v.names, v.nameOffsets), titles: new PackedStrings(v.titles, v.titleOffsets),
+      dirs: header.dirs, dirOf: v.dirOf, names: new FileNames(titles, v.ownNameIds, new PackedStrings(v.ownNames, v.ownNameOffsets)), titles,
       redirect: v.redirect, targetOf: v.targetOf, targets: new PackedStrings(v.targetPaths, v.targetOffsets),
       titleSlots: new HashSlots(v.titleSlots), pathSlots: new HashSlots(v.pathSlots), variantSlots: new HashSlots(v.variantSlots),
       targetSlots: new HashSlots(v.targetSlots), sorted: v.sorted,

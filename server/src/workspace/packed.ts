@@ -4,10 +4,13 @@
 // they are (no rebuilding at start).
 import { finish, type Steps } from './pacing';
 
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the UTF-16 code units of `s[from..to)`, going on from `seed` (the hash of what comes before). */
-export function hashString(s: string, from = 0, to = s.length, seed = 0x811c9dc5): number {
+export function hashString(s: string, from = 0, to = s.length, seed = FNV_OFFSET): number {
   let h = seed;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
