@@ -115,7 +115,7 @@ async function check(options: Options, format: Format, output: ReturnType<typeof
       : undefined;
     const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
     let done = 0;
-    const reused = await checkFiles(workspace, files, checkOptions, jobs, (result) => {
+    const reused = await checkFiles(workspace, files, checkOptions, jobs <= 1 ? 0 : jobs, (result) => {
       progress(++done, files.length);
       if (result.problem) process.stderr.write(`${progress.clear()}wikimd: ${result.problem}\n`);
       reporter.file(result);

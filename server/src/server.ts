@@ -251,7 +251,7 @@ async function indexWorkspace() {
     persistSoon();
     problemsByFile = undefined;
     await countCorpus(current, scan, true);
-  })();
+  })().catch((e) => connection.console.error(`reading the pages in the background failed: ${(e as Error).stack}`));
 }
 
 /**
@@ -272,6 +272,10 @@ async function countCorpus(current: Workspace, job: { cancelled: boolean }, firs
     if (!counts) return;
     problemsByFile = counts.byFile;
     setStatus({ phase: 'ready', percent: undefined, problems: counts.problems }, true);
+  } catch (e) {
+    // A worker that fails (a page no check foresaw) costs the count, never the server.
+    connection.console.error(`counting the problems of the corpus failed: ${(e as Error).stack}`);
+    setStatus({ phase: 'ready', percent: undefined, problems: undefined }, true);
   } finally {
     if (counting === run) counting = undefined;
   }

@@ -38,14 +38,14 @@ export function displayPathFrom(cwd: string): (file: string) => string {
 }
 
 /**
- * Checks `files` and hands each result to `onResult` in the order of `files`, whatever the number of
- * workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
+ * Checks `files` on `workers` worker threads (0: on this thread) and hands each result to `onResult`
+ * in the order of `files`, whatever the number of workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
  * With `findings`, a page whose text, and the index's answers to its lookups, are unchanged since
  * the last run gets that run's rows, and this run's are kept for the next (written at the end,
  * unless cancelled). Returns how many pages got the last run's rows.
  */
 export async function checkFiles(
-  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number,
+  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, workers: number,
   onResult: (result: FileResult) => void, workerScript = __filename, isCancelled?: () => boolean, isPaused?: () => boolean,
   findings: FindingsStore = {},
 ): Promise<number> {
@@ -61,7 +61,7 @@ export async function checkFiles(
   try {
     // The server's count keeps its thread for the user's requests: all of it goes to the workers.
     const mainFirst = previous !== undefined && isPaused === undefined;
-    await checkAll(workspace, files, withFindings, jobs, deliver, workerScript, known, mainFirst, isCancelled, isPaused);
+    await checkAll(workspace, files, withFindings, workers, deliver, workerScript, known, mainFirst, isCancelled, isPaused);
     if (!isCancelled?.()) await writer?.commit(isPaused && pacer(undefined, isPaused));
   } finally {
     writer?.abort();
@@ -70,14 +70,14 @@ export async function checkFiles(
 }
 
 async function checkAll(
-  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, jobs: number, onResult: (result: FileResult) => void,
+  workspace: Workspace, files: ItemList<string>, options: CheckOptions & { cwd: string }, workers: number, onResult: (result: FileResult) => void,
   workerScript: string, known: (i: number, file: string) => KnownFindings | undefined, mainFirst: boolean,
   isCancelled?: () => boolean, isPaused?: () => boolean,
 ): Promise<void> {
   // Pages before `first` are checked on this thread.
   let first = 0;
-  if (jobs <= 1 || mainFirst) {
-    for (let reads = 0; first < files.length && (jobs <= 1 || reads < MAIN_THREAD_READS); first++) {
+  if (workers === 0 || mainFirst) {
+    for (let reads = 0; first < files.length && (workers === 0 || reads < MAIN_THREAD_READS); first++) {
       if (isCancelled?.()) return;
       const file = files.at(first)!;
       const result = await checkFile(workspace, file, options, known(first, file));
@@ -105,7 +105,7 @@ async function checkAll(
   // Batches come back in any order; they are passed on in file order, so only those ahead wait here.
   const waiting = new Map<number, FileResult[]>();
   let nextToEmit = 0;
-  await runInWorkers<CheckItem, FileResult>(workerScript, input, items, { workers: jobs, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
+  await runInWorkers<CheckItem, FileResult>(workerScript, input, items, { workers, batchSize: BATCH, isCancelled, isPaused }, (batch, results) => {
     waiting.set(batch, results);
     for (let ready = waiting.get(nextToEmit); ready; ready = waiting.get(nextToEmit)) {
       waiting.delete(nextToEmit++);
@@ -116,10 +116,15 @@ async function checkAll(
 
 /** Below this many pages, worker threads cost more than they save. */
 const COUNT_ON_WORKERS_FROM = 2000;
+/**
+ * From this many pages the count runs on one worker: each worker holds a copy of the title table
+ * (0.25 GB at 1.4M pages), and the count is background work, which need not take every core.
+ */
+const ONE_COUNT_WORKER_FROM = 500_000;
 
 /**
- * The problems of each page of the corpus (as the user's severities show them), counted on up to
- * two worker threads that run `workerScript`; `onProgress` hears the running total. With `cache`,
+ * The problems of each page of the corpus (as the user's severities show them), counted on worker
+ * threads that run `workerScript` (two, one for a large corpus); `onProgress` hears the running total. With `cache`,
  * the findings are kept beside the index, and a page unchanged since the last count is not checked.
  */
 export async function countProblems(
@@ -132,12 +137,12 @@ export async function countProblems(
   const findings = cache && await openFindingsStore(
     cache.file, workspace.index.table(), files.length, workerScript, JSON.stringify({ settings, ...workspace.indexKey }), cache.log, pacer(undefined, isPaused),
   );
-  const jobs = files.length >= COUNT_ON_WORKERS_FROM ? workerCount(2) : 1;
+  const workers = files.length < COUNT_ON_WORKERS_FROM ? 0 : workerCount(files.length < ONE_COUNT_WORKER_FROM ? 2 : 1);
   let done = 0;
   let problems = 0;
   const byFile = new PageCounts(files);
   const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
-  const reused = await checkFiles(workspace, files, options, jobs, (result) => {
+  const reused = await checkFiles(workspace, files, options, workers, (result) => {
     // The results come in the order of `files`.
     byFile.setAt(done, result.rows.length);
     problems += result.rows.length;
