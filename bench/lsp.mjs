@@ -77,7 +77,7 @@ async function startServer(root, cacheHome, { countProblems = false } = {}) {
     rootUri: pathToFileURL(root).href,
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'bench' }],
     capabilities: { window: { workDoneProgress: true } },
-    // The corpus problem count (status bar) would run on two workers while latencies are measured: it is measured on its own.
+    // The corpus problem count (status bar) would run on workers while latencies are measured: it is measured on its own.
     initializationOptions: { settings: { diagnosticsDelay: 0, statusBar: { countProblems } } },
   });
   await connection.sendNotification('initialized', {});
@@ -299,8 +299,8 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   Object.assign(out, await measureBulkChange(again, pageDir, names));
   await again.stop();
 
-  // As users have it by default: the status bar counts the problems of the whole corpus on two
-  // workers, here after a restart (titles and graph from the persisted index, no findings kept yet).
+  // As users have it by default: the status bar counts the problems of the whole corpus on workers,
+  // here after a restart (titles and graph from the persisted index, no findings kept yet).
   const counting = await startServer(root, cacheHome, { countProblems: true });
   let countTimer;
   const count = await Promise.race([counting.onCounted, new Promise((r) => { countTimer = setTimeout(() => r(null), graphTimeoutS * 1000); })]);

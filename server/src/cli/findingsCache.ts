@@ -21,7 +21,7 @@ import { crc32 } from 'node:zlib';
 import { DIAGNOSTIC_CODES } from '../features/settings';
 import * as path from 'node:path';
 import type { EntryTable } from '../workspace/entryTable';
-import { HashSlots, hashString, lowerBoundBy } from '../workspace/packed';
+import { FNV_OFFSET, FNV_PRIME, HashSlots, hashString, lowerBoundBy } from '../workspace/packed';
 import { finish, finishPaced, type Steps } from '../workspace/pacing';
 import type { Row } from './checkFile';
 
@@ -96,7 +96,7 @@ const DIGEST_STEP = 16_384;
  */
 function* identifying(table: EntryTable): Steps<{ ids: Uint32Array; digest: string }> {
   const { dirs, dirOf, names, redirect, targetOf, targets } = table.parts;
-  const seeds = [0x811c9dc5, SECOND_SEED];
+  const seeds = [FNV_OFFSET, SECOND_SEED];
   const dirHashes = seeds.map((seed) => dirs.map((dir) => hashString(`${dir}${path.sep}`, 0, undefined, seed)));
   const ids = new Uint32Array(2 * dirOf.length);
   const sums = [0, 0];
@@ -104,7 +104,7 @@ function* identifying(table: EntryTable): Steps<{ ids: Uint32Array; digest: stri
     if (i % DIGEST_STEP === 0) yield;
     for (let k = 0; k < 2; k++) {
       let h = names.hash(i, dirHashes[k][dirOf[i]]);
-      h = Math.imul(h ^ (redirect[i] + 1), 0x01000193) >>> 0;
+      h = Math.imul(h ^ (redirect[i] + 1), FNV_PRIME) >>> 0;
       const t = targetOf[i];
       if (t >= 0) h = hashString(targets.text, targets.offsets[t], targets.offsets[t + 1], h);
       ids[2 * i + k] = h;

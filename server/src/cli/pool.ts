@@ -39,7 +39,8 @@ export function displayPathFrom(cwd: string): (file: string) => string {
 
 /**
  * Checks `files` on `workers` worker threads (0: on this thread) and hands each result to `onResult`
- * in the order of `files`, whatever the number of workers. The workers run `workerScript`, a bundle that calls `runWorkerIfWorker` (the CLI's).
+ * in the order of `files`, whatever the number of workers. The workers run `workerScript`, a bundle
+ * that calls `runWorkerIfWorker` (the CLI's).
  * With `findings`, a page whose text, and the index's answers to its lookups, are unchanged since
  * the last run gets that run's rows, and this run's are kept for the next (written at the end,
  * unless cancelled). Returns how many pages got the last run's rows.
@@ -124,8 +125,9 @@ const ONE_COUNT_WORKER_FROM = 500_000;
 
 /**
  * The problems of each page of the corpus (as the user's severities show them), counted on worker
- * threads that run `workerScript` (two, one for a large corpus); `onProgress` hears the running total. With `cache`,
- * the findings are kept beside the index, and a page unchanged since the last count is not checked.
+ * threads that run `workerScript` (two, one for a large corpus); `onProgress` hears the running
+ * total. With `cache`, the findings are kept beside the index, and a page unchanged since the last
+ * count is not checked.
  */
 export async function countProblems(
   workspace: Workspace, settings: Settings, workerScript: string,
@@ -173,6 +175,7 @@ export class PageCounts {
     if (at >= 0) this.counts[at] = problems;
   }
 
+  /** Sets the count of the page at this place in the list. */
   setAt(position: number, problems: number): void {
     this.counts[position] = problems;
   }
