@@ -129,6 +129,7 @@ test('entry table: file names kept only where they are not their title\'s answer
     const names = FileNames.of(entries.map((e) => e.name), titles);
     const all = PackedStrings.of(entries.map((e) => e.name));
     assert.equal(names.problem(), undefined);
+    assert.deepEqual([names.packed().text, [...names.packed().offsets]], [all.text, [...all.offsets]]);
     assert.equal(names.ownIds.length, entries.filter((e) => e.name !== pagePathFromTitle(e.title)).length, 'only the names that are not their title\'s are kept');
     entries.forEach((e, i) => {
       assert.equal(names.at(i), e.name);

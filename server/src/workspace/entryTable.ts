@@ -94,8 +94,14 @@ function groupByFirstTwoUnits(text: string, offsets: Uint32Array, redirect: Uint
  * titles: at 1.4M pages all the names were 44 MB more in every thread that holds the table.
  */
 export class FileNames {
+  /** Per entry, 1 where its name is in `own` (most lookups need not search `ownIds`). */
+  private readonly isOwn: Uint8Array;
+
   /** `ownIds`: the entries (ascending) whose name is not their title's, with those names in `own`. */
-  constructor(private readonly titles: PackedStrings, readonly ownIds: Uint32Array, readonly own: PackedStrings) {}
+  constructor(private readonly titles: PackedStrings, readonly ownIds: Uint32Array, readonly own: PackedStrings) {
+    this.isOwn = new Uint8Array(titles.size);
+    for (const i of ownIds) if (i < titles.size) this.isOwn[i] = 1;
+  }
 
   static of(names: readonly string[], titles: PackedStrings): FileNames {
     const ids: number[] = [];
@@ -141,12 +147,21 @@ export class FileNames {
     return PackedStrings.problem(own.text, own.offsets);
   }
 
+  /** All the names packed end to end, each after its `prefix` (for a sort by path): the titles' spaces as `_` in one pass. */
+  packed(prefix: (i: number) => string = () => ''): PackedStrings {
+    const { text, offsets } = this.titles;
+    const spaced = text.replaceAll(' ', '_');
+    return PackedStrings.of(Array.from({ length: this.size }, (_, i) => {
+      const k = this.ownIndex(i);
+      return prefix(i) + (k >= 0 ? this.own.at(k) : `${spaced.slice(offsets[i], offsets[i + 1])}${MD}`);
+    }));
+  }
+
   /** Where entry i's name is in `own`, -1 when it is its title's. */
   private ownIndex(i: number): number {
+    if (this.isOwn[i] !== 1) return -1;
     const { ownIds } = this;
-    if (ownIds.length === 0) return -1;
-    const k = lowerBoundBy(ownIds.length, (m) => ownIds[m] < i);
-    return ownIds[k] === i ? k : -1;
+    return lowerBoundBy(ownIds.length, (m) => ownIds[m] < i);
   }
 }
 
@@ -388,7 +403,7 @@ export class EntryTable {
     for (const folder of folders) while (common > 0 && !folder.startsWith(folders[0].slice(0, common))) common--;
     const rests = folders.map((f) => f.slice(common));
     // Made for the sort only (the CLI's): the table keeps few of the names.
-    return idsInStringOrder(ids, PackedStrings.of(Array.from({ length: this.size }, (_, i) => rests[dirOf[i]] + names.at(i))));
+    return idsInStringOrder(ids, names.packed((i) => rests[dirOf[i]]));
   }
 
   /** Why these arrays cannot be a table (from a persisted index), if they cannot. */
