@@ -122,11 +122,8 @@ function validate(uri: string) {
   const diagnostics = toDiagnostics(page, findProblems(page, workspace), settings);
   connection.sendDiagnostics({ uri, version: page.document.version, diagnostics });
   // The corpus count follows the pages the user edits.
-  const counted = problemsByFile?.get(page.file);
-  if (problemsByFile && counted !== undefined && counted !== diagnostics.length) {
-    problemsByFile.set(page.file, diagnostics.length);
-    setStatus({ problems: (status.problems ?? 0) + diagnostics.length - counted }, true);
-  }
+  const counted = problemsByFile?.replace(page.file, diagnostics.length);
+  if (counted !== undefined && counted !== diagnostics.length) setStatus({ problems: (status.problems ?? 0) + diagnostics.length - counted }, true);
 }
 
 /** Diagnostics before the titles are indexed: the files the page's links name are looked up directly. */
@@ -396,9 +393,8 @@ async function countPagesAgain(files: Iterable<string>) {
     const due = pause();
     if (due) await due;
     const result = await checkFile(workspace, file, { settings, dryRun: false, displayPath: (f) => f });
-    const counted = problemsByFile?.get(file);
+    const counted = problemsByFile?.replace(file, result.rows.length);
     if (counted === undefined) continue;
-    problemsByFile!.set(file, result.rows.length);
     setStatus({ problems: (status.problems ?? 0) + result.rows.length - counted }, true);
   }
 }

@@ -106,7 +106,7 @@ function* identifying(table: EntryTable): Steps<{ ids: Uint32Array; digest: stri
       let h = names.hash(i, dirHashes[k][dirOf[i]]);
       h = Math.imul(h ^ (redirect[i] + 1), FNV_PRIME) >>> 0;
       const t = targetOf[i];
-      if (t >= 0) h = hashString(targets.text, targets.offsets[t], targets.offsets[t + 1], h);
+      if (t >= 0) h = targets.hash(t, h);
       ids[2 * i + k] = h;
       sums[k] = (sums[k] + h) >>> 0;
     }

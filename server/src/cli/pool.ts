@@ -169,10 +169,13 @@ export class PageCounts {
     return at < 0 ? undefined : this.counts[at];
   }
 
-  /** Changes the count of a listed page (another is not counted). */
-  set(file: string, problems: number): void {
+  /** Changes the count of a listed page; returns the count it replaces (undefined: not listed, nothing changed). */
+  replace(file: string, problems: number): number | undefined {
     const at = this.pages.indexOf(file);
-    if (at >= 0) this.counts[at] = problems;
+    if (at < 0) return undefined;
+    const counted = this.counts[at];
+    this.counts[at] = problems;
+    return counted;
   }
 
   /** Sets the count of the page at this place in the list. */
