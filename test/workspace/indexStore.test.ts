@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import { nodeFileSystem, type FileSystem } from '../../server/src/workspace/fileSystem';
 import { decodeIndex, encodeIndex, graphFileOf, indexFileFor } from '../../server/src/workspace/indexStore';
 import { EntryTable } from '../../server/src/workspace/entryTable';
@@ -191,12 +192,33 @@ test('a large index file is read in parts and its checksum taken part by part: a
   assert.ok(logs.some((l) => /checksum/.test(l)), logs.join(' | '));
 });
 
+test('an index file taken apart in parts of any size gives the same table, and a flip of any byte is found, never a crash', async () => {
+  const { ws } = await openWorkspace();
+  await ws.persist(indexFile);
+  const good = readFileSync(indexFile);
+  const whole = decodeIndex([good], ws.indexKey);
+  assert.ok('table' in whole, 'the whole file decodes');
+  fc.assert(fc.property(fc.uniqueArray(fc.nat(good.length), { maxLength: 12 }), (cuts) => {
+    const at = [0, ...cuts.sort((a, b) => a - b), good.length];
+    const parts = at.slice(1).map((end, k) => good.subarray(at[k], end));
+    const decoded = decodeIndex(parts, ws.indexKey);
+    assert.ok('table' in decoded, JSON.stringify(decoded));
+    // Written out again, byte for byte the file it came from.
+    assert.deepEqual(encodeIndex(ws.indexKey, decoded), good);
+  }), { numRuns: 200 });
+  fc.assert(fc.property(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(good.length), (byte, flip, cut) => {
+    const bad = Buffer.from(good);
+    bad[byte] ^= flip;
+    assert.ok('reason' in decodeIndex([bad.subarray(0, cut), bad.subarray(cut)], ws.indexKey), `byte ${byte}`);
+  }), { numRuns: 300 });
+});
+
 test('an index built for other folders or settings is not used', async () => {
   const { ws } = await openWorkspace();
   const bytes = encodeIndex(ws.indexKey, { pageFolders: [], folders: [], table: EntryTable.empty });
-  assert.ok('table' in decodeIndex(bytes, ws.indexKey));
-  assert.match((decodeIndex(bytes, { ...ws.indexKey, maxFileBytes: 1 }) as { reason: string }).reason, /other folders or settings/);
-  assert.match((decodeIndex(bytes, { ...ws.indexKey, roots: ['/elsewhere'] }) as { reason: string }).reason, /other folders or settings/);
+  assert.ok('table' in decodeIndex([bytes], ws.indexKey));
+  assert.match((decodeIndex([bytes], { ...ws.indexKey, maxFileBytes: 1 }) as { reason: string }).reason, /other folders or settings/);
+  assert.match((decodeIndex([bytes], { ...ws.indexKey, roots: ['/elsewhere'] }) as { reason: string }).reason, /other folders or settings/);
 });
 
 test('where the index lives: the editor\'s storage folder, else the user\'s cache folder, keyed by the workspace', () => {

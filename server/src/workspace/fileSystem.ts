@@ -29,10 +29,14 @@ export interface FileSystem {
   /**
    * Reads at most `maxBytes` of a regular file without following a symlink at the path itself:
    * 'symlink' when it is one, 'not-a-file' for a folder, device or pipe, undefined when missing.
-   * `onPart` sees the bytes as they arrive, in order (a large file comes in parts), so that work on
-   * them can overlap the reading.
    */
-  readRegularFile(path: string, maxBytes: number, onPart?: (part: Uint8Array) => void): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
+  readRegularFile(path: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
+  /**
+   * Reads a regular file as `readRegularFile` does, but hands it to `onPart` in parts, in order, as
+   * they arrive, and keeps none of them (a part's memory may be reused once `onPart` returns): a
+   * file of hundreds of MB is taken apart as it is read, never held whole. `size` is the file's.
+   */
+  streamRegularFile(path: string, onPart: (part: Uint8Array, size: number) => void): Promise<Omit<FileBytes, 'bytes'> | 'symlink' | 'not-a-file' | undefined>;
   /** undefined when missing or out of reach (a symlink loop, a folder that may not be read). */
   stat(path: string): Promise<FileStat | undefined>;
   /** A folder's entries in chunks as they are read (each handled while the rest is read, not all kept until the end). */
@@ -50,14 +54,38 @@ export interface FileSystem {
 }
 
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-const READ_AT_ONCE_BELOW = 4 << 20;
-const READ_CHUNK = 64 << 20;
-const PARTS_IN_FLIGHT = 2;
+/** A streamed file's part: two in flight, each buffer used again once its part is handed on. */
+const STREAM_PART = 16 << 20;
 const LISTING_SLICE_MS = 4;
 
 /** Entries handed on at a time: a million `Dirent`s kept until the listing ends would outlive the young generation. */
 const LISTING_CHUNK = 1024;
 const readChunk = promisify(read);
+
+/** A regular file opened for reading without following a symlink at the path itself (see `readRegularFile`). */
+function openRegularFile(path: string): { fd: number; size: number; mtimeMs: number } | 'symlink' | 'not-a-file' | undefined {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a named pipe must not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | NO_FOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'symlink';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  try {
+    const stat = fstatSync(fd);
+    // Where O_NOFOLLOW does not exist (Windows), the path is checked after the open.
+    const problem = !stat.isFile() ? 'not-a-file' : !NO_FOLLOW && lstatSync(path).isSymbolicLink() ? 'symlink' : undefined;
+    if (!problem) return { fd, size: stat.size, mtimeMs: stat.mtimeMs };
+    closeSync(fd);
+    return problem;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
 
 /**
  * The real file system. Reads are synchronous behind the async interface: for the many small
@@ -65,60 +93,49 @@ const readChunk = promisify(read);
  * long loops yield to the event loop themselves (see Workspace.scanContents).
  */
 export const nodeFileSystem: FileSystem = {
-  async readRegularFile(path, maxBytes, onPart) {
-    let fd: number;
+  async readRegularFile(path, maxBytes) {
+    const opened = openRegularFile(path);
+    if (typeof opened !== 'object') return opened;
+    const { fd, size, mtimeMs } = opened;
     try {
-      // O_NONBLOCK: opening a named pipe must not wait for a writer.
-      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | NO_FOLLOW);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') return 'symlink';
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) return 'not-a-file';
-      // Where O_NOFOLLOW does not exist (Windows), the path is checked after the open.
-      if (!NO_FOLLOW && lstatSync(path).isSymbolicLink()) return 'symlink';
-      const length = Math.min(stat.size, maxBytes);
+      const length = Math.min(size, maxBytes);
       const bytes = Buffer.allocUnsafe(length);
       let read = 0;
-      if (length > READ_AT_ONCE_BELOW) {
-        // A large file (the persisted index) is read in parts through the thread pool, each asked for
-        // as the one two before it arrives: the reading goes on while this thread is busy (with the
-        // first page's checks) without taking every core, and requests are answered meanwhile.
-        // Every part is awaited, even after a failure: the file is closed only when none is pending.
-        const readPart = (at: number) => readChunk(fd, bytes, at, Math.min(READ_CHUNK, length - at), at).then((r) => r.bytesRead, (e: Error) => e);
-        const parts: Promise<number | Error>[] = [];
-        for (let k = 0; k * READ_CHUNK < length; k++) {
-          parts.push(k < PARTS_IN_FLIGHT ? readPart(k * READ_CHUNK) : parts[k - PARTS_IN_FLIGHT].then(() => readPart(k * READ_CHUNK)));
-        }
-        let failed: Error | undefined;
-        let ended = false;
-        for (const part of parts) {
-          const n = await part;
-          if (n instanceof Error) failed ??= n;
-          if (n instanceof Error || failed || ended) continue;
-          onPart?.(bytes.subarray(read, read + n));
-          read += n;
-          // A short part ends the file (the last one, or the file shrank while it was read).
-          ended = n < READ_CHUNK;
-          // The parts that have arrived would otherwise be taken in one go, holding up replies.
-          await letRequestsIn();
-        }
-        if (failed) throw failed;
-      } else {
-        // A page is read at once.
-        while (read < length) {
-          const n = readSync(fd, bytes, read, length - read, read);
-          if (n === 0) break;
-          onPart?.(bytes.subarray(read, read + n));
-          read += n;
-        }
+      while (read < length) {
+        const n = readSync(fd, bytes, read, length - read, read);
+        if (n === 0) break;
+        read += n;
       }
-      return { bytes: read < length ? bytes.subarray(0, read) : bytes, size: stat.size, mtimeMs: stat.mtimeMs };
+      return { bytes: read < length ? bytes.subarray(0, read) : bytes, size, mtimeMs };
     } finally {
+      closeSync(fd);
+    }
+  },
+  async streamRegularFile(path, onPart) {
+    const opened = openRegularFile(path);
+    if (typeof opened !== 'object') return opened;
+    const { fd, size, mtimeMs } = opened;
+    // Parts are read through the thread pool, the next asked for as soon as one is handed on: the
+    // reading goes on while this thread is busy (with the first page's checks) without taking every
+    // core, and requests are answered between parts. Every read is awaited, even after a failure:
+    // the file is closed only when none is pending.
+    const buffers = [Buffer.allocUnsafe(Math.min(STREAM_PART, size)), Buffer.allocUnsafe(Math.min(STREAM_PART, Math.max(0, size - STREAM_PART)))];
+    const readPart = (k: number) => readChunk(fd, buffers[k % 2], 0, Math.min(STREAM_PART, size - k * STREAM_PART), k * STREAM_PART).then((r) => r.bytesRead, (e: Error) => e);
+    const pending = [0, 1].filter((k) => k * STREAM_PART < size).map(readPart);
+    try {
+      for (let k = 0; k < pending.length; k++) {
+        const n = await pending[k];
+        if (n instanceof Error) throw n;
+        onPart(buffers[k % 2].subarray(0, n), size);
+        // A short part ends the file (it shrank while it was read).
+        if (n < STREAM_PART) break;
+        if ((k + 2) * STREAM_PART < size) pending.push(readPart(k + 2));
+        // The parts that have arrived would otherwise be taken in one go, holding up replies.
+        await letRequestsIn();
+      }
+      return { size, mtimeMs };
+    } finally {
+      await Promise.all(pending);
       closeSync(fd);
     }
   },

@@ -156,70 +156,184 @@ function preamble(payloadLength: number, payloadChecksum: number): Buffer {
   return bytes;
 }
 
-/** The header and sections of one file in `bytes`, or why they cannot be used. */
-function decodeFile<S extends SectionKinds>(bytes: Uint8Array, key: IndexKey, part: Part, kinds: S, payloadChecksum?: number): { header: Header; sections: Sections<S> } | { reason: string } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < PREAMBLE || buf.toString('latin1', 0, 4) !== MAGIC) return { reason: 'not an index file' };
-  const version = buf.readUInt32LE(4);
-  if (version !== INDEX_FORMAT_VERSION) return { reason: `format version ${version}, expected ${INDEX_FORMAT_VERSION}` };
-  const length = buf.readUInt32LE(8);
-  if (buf.length !== PREAMBLE + length) return { reason: `truncated or overlong: ${buf.length - PREAMBLE} bytes of payload, expected ${length}` };
-  const payload = buf.subarray(PREAMBLE);
-  if ((payloadChecksum ?? crc32(payload)) !== buf.readUInt32LE(12)) return { reason: 'checksum mismatch' };
-  const headerLength = payload.readUInt32LE(0);
-  const header = JSON.parse(payload.toString('utf8', 4, 4 + headerLength)) as Header;
-  if (header.part !== part) return { reason: `holds the ${String(header.part)}, not the ${part}` };
-  if (JSON.stringify([header.roots, header.pageFolders, header.maxFileBytes]) !== JSON.stringify([key.roots, key.pageFolders, key.maxFileBytes])) {
-    return { reason: 'built for other folders or settings' };
-  }
-  let at = align(4 + headerLength);
-  const s: Record<string, unknown> = {};
-  for (const [name, kind] of Object.entries(kinds)) {
-    const n = header.lengths[name];
-    if (!Number.isInteger(n) || n < 0 || at + n > payload.length) return { reason: `section ${name} out of bounds` };
-    s[name] = kind === 'text' ? textOf(payload.subarray(at, at + n)) : typed(payload.subarray(at, at + n), kind as { new (b: ArrayBufferLike, o: number, n: number): TypedArray; BYTES_PER_ELEMENT: number });
-    at = align(at + n);
-  }
-  return { header, sections: s as Sections<S> };
-}
+type Decoded<S extends SectionKinds> = { header: Header; sections: Sections<S> } | { reason: string };
+/** Where a section lies in the payload. */
+type Placed<S extends SectionKinds> = { name: string; kind: S[keyof S]; at: number; end: number };
+type TypedArrayType = { new (b: ArrayBufferLike, o: number, n: number): TypedArray; BYTES_PER_ELEMENT: number };
 
-/** The titles' file in `bytes`, or why it cannot be used. `payloadChecksum`: the payload's CRC-32 when already computed (as the file was read). */
-export function decodeIndex(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): IndexedScan | { reason: string } {
-  try {
-    const decoded = decodeFile(bytes, key, 'titles', SCAN_SECTIONS, payloadChecksum);
-    if ('reason' in decoded) return decoded;
-    const header = decoded.header as ScanHeader;
-    const v = decoded.sections;
-    const titles = new PackedStrings(v.titles, v.titleOffsets);
-    const table = new EntryTable({
-      dirs: header.dirs, dirOf: v.dirOf, names: new FileNames(titles, v.ownNameIds, new PackedStrings(v.ownNames, v.ownNameOffsets)), titles,
-      redirect: v.redirect, targetOf: v.targetOf, targets: new PackedStrings(v.targetPaths, v.targetOffsets),
-      titleSlots: new HashSlots(v.titleSlots), pathSlots: new HashSlots(v.pathSlots), variantSlots: new HashSlots(v.variantSlots),
-      targetSlots: new HashSlots(v.targetSlots), sorted: v.sorted,
-    });
-    const tableProblem = EntryTable.problem(table.parts);
-    return tableProblem ? { reason: tableProblem } : { pageFolders: header.pageFolderPaths, folders: header.folders, table };
-  } catch (e) {
-    return { reason: `unreadable: ${(e as Error).message}` };
-  }
-}
+/**
+ * Takes one file apart as its parts arrive, each section straight into memory of its own: numbers
+ * into their typed array's buffer (shared memory where `shared`), text into a buffer decoded once
+ * complete and then dropped. Nothing of the file is held whole: typed arrays that were views of
+ * it kept the text twice (174 MB at 1.4M pages) and the file's padding.
+ */
+class FileDecoder<S extends SectionKinds> {
+  private received = 0;
+  private checksum = 0;
+  /** The preamble and header as they arrive, until the sections' places are known. */
+  private head = Buffer.alloc(0);
+  /** The payload's length as the preamble gives it; -1 until the preamble is read. */
+  private payloadLength = -1;
+  private storedChecksum = 0;
+  private header?: Header;
+  private readonly layout: Placed<S>[] = [];
+  private next = 0;
+  private section?: Uint8Array;
+  private readonly values: Record<string, unknown> = {};
+  /** Why the file cannot be used, found before its end: the preamble's is final, the header's waits for the checksum. */
+  private preambleProblem?: string;
+  private headerProblem?: string;
 
-/** The graph's file in `bytes`, or why it cannot be used. */
-function decodeGraph(bytes: Uint8Array, key: IndexKey, payloadChecksum?: number): LinkGraphData | { reason: string } {
-  try {
-    const decoded = decodeFile(bytes, key, 'graph', GRAPH_SECTIONS, payloadChecksum);
-    if ('reason' in decoded) return decoded;
-    const v = decoded.sections;
-    const graph: LinkGraphData = {
-      titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
-      files: new PackedStrings(v.graphFiles, v.graphFileOffsets), fileSlots: new HashSlots(v.graphFileSlots),
-      offsets: v.offsets, targets: v.targets, mtimes: v.mtimes, sizes: v.sizes, reverseOffsets: v.reverseOffsets, reverseSources: v.reverseSources,
+  constructor(private readonly key: IndexKey, private readonly part: Part, private readonly kinds: S, private readonly shared: boolean) {}
+
+  /** The file's next bytes; `fileSize` is its whole size. */
+  push(bytes: Uint8Array, fileSize: number): void {
+    const start = this.received;
+    this.received += bytes.length;
+    if (this.preambleProblem) return;
+    const payloadFrom = Math.max(0, PREAMBLE - start);
+    // Not an empty part: zlib's `crc32` of one without memory behind it answers 0.
+    if (payloadFrom < bytes.length) this.checksum = crc32(bytes.subarray(payloadFrom), this.checksum);
+    const taken = this.header || this.headerProblem ? 0 : this.takeHead(bytes, fileSize);
+    if (this.header) this.fill(bytes.subarray(taken), start + taken - PREAMBLE);
+  }
+
+  /** Gathers the preamble and header from `bytes` and reads them once whole; returns how many bytes they took. */
+  private takeHead(bytes: Uint8Array, fileSize: number): number {
+    let taken = 0;
+    const gathered = (n: number) => {
+      const take = Math.max(0, Math.min(bytes.length - taken, n - this.head.length));
+      if (take) this.head = Buffer.concat([this.head, bytes.subarray(taken, taken + take)]);
+      taken += take;
+      return this.head.length >= n;
     };
-    const problem = graphProblem(graph);
-    return problem ? { reason: problem } : graph;
-  } catch (e) {
-    return { reason: `unreadable: ${(e as Error).message}` };
+    if (!gathered(PREAMBLE)) return taken;
+    if (this.payloadLength < 0) {
+      if (this.head.toString('latin1', 0, 4) !== MAGIC) return this.stop('not an index file');
+      const version = this.head.readUInt32LE(4);
+      if (version !== INDEX_FORMAT_VERSION) return this.stop(`format version ${version}, expected ${INDEX_FORMAT_VERSION}`);
+      this.payloadLength = this.head.readUInt32LE(8);
+      this.storedChecksum = this.head.readUInt32LE(12);
+      if (fileSize !== PREAMBLE + this.payloadLength) return this.stop(`truncated or overlong: ${fileSize - PREAMBLE} bytes of payload, expected ${this.payloadLength}`);
+    }
+    if (!gathered(PREAMBLE + 4)) return taken;
+    const headerLength = this.head.readUInt32LE(PREAMBLE);
+    if (4 + headerLength > this.payloadLength) return this.stop('header out of bounds');
+    if (!gathered(PREAMBLE + 4 + headerLength)) return taken;
+    this.headerProblem = this.readHeader(this.head.subarray(PREAMBLE + 4), headerLength);
+    this.head = Buffer.alloc(0);
+    return taken;
   }
+
+  private stop(reason: string): number {
+    this.preambleProblem = reason;
+    return 0;
+  }
+
+  /** Parses the header and places the sections, or says why it cannot be used. */
+  private readHeader(json: Buffer, headerLength: number): string | undefined {
+    let header: Header;
+    try {
+      header = JSON.parse(json.toString('utf8')) as Header;
+    } catch (e) {
+      return `unreadable: ${(e as Error).message}`;
+    }
+    if (header?.part !== this.part) return `holds the ${String(header?.part)}, not the ${this.part}`;
+    if (JSON.stringify([header.roots, header.pageFolders, header.maxFileBytes]) !== JSON.stringify([this.key.roots, this.key.pageFolders, this.key.maxFileBytes])) {
+      return 'built for other folders or settings';
+    }
+    let at = align(4 + headerLength);
+    for (const [name, kind] of Object.entries(this.kinds) as [string, S[keyof S]][]) {
+      const n = header.lengths?.[name];
+      if (!Number.isInteger(n) || n < 0 || at + n > this.payloadLength) return `section ${name} out of bounds`;
+      if (n % (kind === 'text' ? 2 : (kind as TypedArrayType).BYTES_PER_ELEMENT)) return `section ${name} is not a whole number of elements`;
+      this.layout.push({ name, kind, at, end: at + n });
+      at = align(at + n);
+    }
+    this.header = header;
+    return undefined;
+  }
+
+  /** Copies `bytes`, which begin at `offset` in the payload, into the sections they belong to. */
+  private fill(bytes: Uint8Array, offset: number): void {
+    const end = offset + bytes.length;
+    while (this.next < this.layout.length) {
+      const s = this.layout[this.next];
+      if (s.end > end) {
+        if (s.at < end) this.copy(s, bytes, offset, end);
+        return;
+      }
+      this.copy(s, bytes, offset, end);
+      this.complete(s);
+      this.next++;
+    }
+  }
+
+  private copy(s: Placed<S>, bytes: Uint8Array, offset: number, end: number): void {
+    const n = s.end - s.at;
+    this.section ??= s.kind === 'text' ? Buffer.allocUnsafe(n) : new Uint8Array(this.shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+    const from = Math.max(s.at, offset);
+    const to = Math.min(s.end, end);
+    if (to > from) this.section.set(bytes.subarray(from - offset, to - offset), from - s.at);
+  }
+
+  private complete(s: Placed<S>): void {
+    const bytes = this.section!;
+    this.section = undefined;
+    this.values[s.name] = s.kind === 'text'
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf16le')
+      : new (s.kind as TypedArrayType)(bytes.buffer, 0, bytes.byteLength / (s.kind as TypedArrayType).BYTES_PER_ELEMENT);
+  }
+
+  /** The header and sections, once every part has been pushed, or why they cannot be used. */
+  finish(): Decoded<S> {
+    if (this.preambleProblem) return { reason: this.preambleProblem };
+    if (this.received < PREAMBLE) return { reason: 'not an index file' };
+    if (this.received !== PREAMBLE + this.payloadLength) return { reason: `truncated: ${this.received - PREAMBLE} bytes of payload, expected ${this.payloadLength}` };
+    if (this.checksum !== this.storedChecksum) return { reason: 'checksum mismatch' };
+    if (this.headerProblem || !this.header || this.next < this.layout.length) return { reason: this.headerProblem ?? 'truncated' };
+    return { header: this.header, sections: this.values as Sections<S> };
+  }
+}
+
+/** A whole file's parts taken apart (see `FileDecoder`). */
+function decodeFile<S extends SectionKinds>(parts: readonly Uint8Array[], key: IndexKey, part: Part, kinds: S, shared: boolean): Decoded<S> {
+  const decoder = new FileDecoder(key, part, kinds, shared);
+  const size = parts.reduce((n, bytes) => n + bytes.length, 0);
+  for (const bytes of parts) decoder.push(bytes, size);
+  return decoder.finish();
+}
+
+/** The titles' file, whole or in parts, or why it cannot be used. */
+export function decodeIndex(parts: readonly Uint8Array[], key: IndexKey): IndexedScan | { reason: string } {
+  return scanOf(decodeFile(parts, key, 'titles', SCAN_SECTIONS, true));
+}
+
+function scanOf(decoded: Decoded<typeof SCAN_SECTIONS>): IndexedScan | { reason: string } {
+  if ('reason' in decoded) return decoded;
+  const header = decoded.header as ScanHeader;
+  const v = decoded.sections;
+  const titles = new PackedStrings(v.titles, v.titleOffsets);
+  const table = new EntryTable({
+    dirs: header.dirs, dirOf: v.dirOf, names: new FileNames(titles, v.ownNameIds, new PackedStrings(v.ownNames, v.ownNameOffsets)), titles,
+    redirect: v.redirect, targetOf: v.targetOf, targets: new PackedStrings(v.targetPaths, v.targetOffsets),
+    titleSlots: new HashSlots(v.titleSlots), pathSlots: new HashSlots(v.pathSlots), variantSlots: new HashSlots(v.variantSlots),
+    targetSlots: new HashSlots(v.targetSlots), sorted: v.sorted,
+  });
+  const tableProblem = EntryTable.problem(table.parts);
+  return tableProblem ? { reason: tableProblem } : { pageFolders: header.pageFolderPaths, folders: header.folders, table };
+}
+
+function graphOf(decoded: Decoded<typeof GRAPH_SECTIONS>): LinkGraphData | { reason: string } {
+  if ('reason' in decoded) return decoded;
+  const v = decoded.sections;
+  const graph: LinkGraphData = {
+    titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
+    files: new PackedStrings(v.graphFiles, v.graphFileOffsets), fileSlots: new HashSlots(v.graphFileSlots),
+    offsets: v.offsets, targets: v.targets, mtimes: v.mtimes, sizes: v.sizes, reverseOffsets: v.reverseOffsets, reverseSources: v.reverseSources,
+  };
+  const problem = graphProblem(graph);
+  return problem ? { reason: problem } : graph;
 }
 
 /** Checks a decoded graph's arrays against each other, so that no lookup can go out of bounds. */
@@ -239,48 +353,37 @@ function graphProblem(g: LinkGraphData): string | undefined {
   return undefined;
 }
 
-/** Reads the persisted titles, or says why there are none to use. */
-export function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<IndexedScan | { reason: string }> {
-  return loadFile(fs, file, (bytes, checksum) => decodeIndex(inSharedMemory(bytes), key, checksum));
-}
-
 /**
- * The bytes copied into shared memory. The table's sections are views of them, and a table sent to
- * worker threads (the CLI's, the problem count's) then shares them; views of an ordinary buffer
- * carry the whole file to each worker (150 MB each at 1.4M pages).
+ * Reads the persisted titles, or says why there are none to use. Their arrays are in shared memory:
+ * a table sent to worker threads (the CLI's, the problem count's) then shares them instead of
+ * copying them to each.
  */
-function inSharedMemory(bytes: Uint8Array): Uint8Array {
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-  shared.set(bytes);
-  return shared;
+export function loadIndex(fs: FileSystem, file: string, key: IndexKey): Promise<IndexedScan | { reason: string }> {
+  return loadFile(fs, file, new FileDecoder(key, 'titles', SCAN_SECTIONS, true), scanOf);
 }
 
 /** Reads the persisted link graph (kept beside the titles' `file`), or says why there is none to use. */
 export function loadGraph(fs: FileSystem, file: string, key: IndexKey): Promise<LinkGraphData | { reason: string }> {
-  return loadFile(fs, graphFileOf(file), (bytes, checksum) => decodeGraph(bytes, key, checksum));
+  return loadFile(fs, graphFileOf(file), new FileDecoder(key, 'graph', GRAPH_SECTIONS, false), graphOf);
 }
 
-async function loadFile<T>(fs: FileSystem, file: string, decode: (bytes: Uint8Array, checksum?: number) => T | { reason: string }): Promise<T | { reason: string }> {
-  let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
-  // The checksum is taken part by part while the rest of the file is still being read.
-  let checksum = 0;
-  let received = 0;
-  const onPart = (part: Uint8Array) => {
-    const skip = Math.max(0, Math.min(part.length, PREAMBLE - received));
-    // Not an empty part: zlib's `crc32` of one without memory behind it answers 0.
-    if (skip < part.length) checksum = crc32(part.subarray(skip), checksum);
-    received += part.length;
-  };
+/** Streams the file through the decoder (taken apart while the rest is read), then checks what it gave. */
+async function loadFile<S extends SectionKinds, T>(fs: FileSystem, file: string, decoder: FileDecoder<S>, check: (decoded: Decoded<S>) => T | { reason: string }): Promise<T | { reason: string }> {
+  let read: Awaited<ReturnType<FileSystem['streamRegularFile']>>;
   try {
-    read = await fs.readRegularFile(file, 2 ** 32, onPart);
+    read = await fs.streamRegularFile(file, (part, size) => decoder.push(part, size));
   } catch (e) {
     return { reason: `cannot read: ${(e as Error).message}` };
   }
   if (read === undefined) return { reason: 'none yet' };
   if (typeof read === 'string') return { reason: `not a regular file (${read})` };
-  // Decoding holds this thread for a while at a million pages: replies already made go out first.
+  // Checking the arrays holds this thread for a while at a million pages: replies already made go out first.
   await letRequestsIn();
-  return decode(read.bytes, received === read.bytes.length ? checksum : undefined);
+  try {
+    return check(decoder.finish());
+  } catch (e) {
+    return { reason: `unreadable: ${(e as Error).message}` };
+  }
 }
 
 /**
@@ -323,18 +426,6 @@ export function indexFileFor(roots: readonly string[], storageDir?: string, env:
   if (storageDir) return path.join(storageDir, `index-${name}.bin`);
   const cache = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
   return path.join(cache, 'wiki-markdown', name, 'index.bin');
-}
-
-function textOf(bytes: Buffer): string {
-  if (bytes.length % 2) throw new Error('text section of an odd length');
-  return bytes.toString('utf16le');
-}
-
-/** A typed array over a section (copied when the section is not aligned for it). */
-function typed<T extends TypedArray>(bytes: Buffer, type: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
-  if (bytes.length % type.BYTES_PER_ELEMENT) throw new Error('section length is not a whole number of elements');
-  const source = bytes.byteOffset % type.BYTES_PER_ELEMENT ? Uint8Array.prototype.slice.call(bytes) as Uint8Array : bytes;
-  return new type(source.buffer, source.byteOffset, source.length / type.BYTES_PER_ELEMENT);
 }
 
 function u32(n: number): Buffer {
