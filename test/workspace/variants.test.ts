@@ -2,11 +2,12 @@
 // what users expect, opencc is our stand-in for it, and we only load its dictionaries differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
 import { converter } from '../../server/src/workspace/chineseConversion';
-import { fastVariantKey, hasVariantKey } from '../../server/src/workspace/variants';
+import { fastVariantKey, hasVariantKey, mayHavePhraseVariant, phraseVariants } from '../../server/src/workspace/variants';
 
 const opencc = (from: string, to: string) => OpenCC.Converter({ from, to } as Parameters<typeof OpenCC.Converter>[0]);
 /** Each conversion the variant lookup uses: our preset, opencc's converter. */
@@ -48,4 +49,34 @@ test('cheap variant key: each character in its Simplified form (opencc), and com
   // Titles that differ only in characters' scripts meet; titles that differ in a character do not.
   assert.ok(hasVariantKey('軟體', 0, 2, fastVariantKey('软体')));
   assert.ok(!hasVariantKey('軟件', 0, 2, fastVariantKey('软体')));
+});
+
+test('phrase variants: a title the quick test passes over has none, exactly as converting it finds', () => {
+  // What phraseVariants computes when it converts: the phrase forms whose key is not the title's.
+  const [toSimplified, fromTaiwanPhrases, toTaiwanPhrases] = ['t2s', 'tw2sp', 's2twp'].map(converter);
+  const converted = (t: string) => {
+    const key = fastVariantKey(t);
+    return [...new Set([fromTaiwanPhrases(t), toTaiwanPhrases(toSimplified(t))])].filter((v) => fastVariantKey(v) !== key);
+  };
+  const same = (t: string) => {
+    const expected = /[\u3400-\u9fff\uf900-\ufaff]/.test(t) ? converted(t) : [];
+    if (expected.length) assert.ok(mayHavePhraseVariant(t), `passed over: ${t} has ${expected.join(', ')}`);
+    assert.deepEqual([...phraseVariants(t)], expected, t);
+  };
+  const { configs } = OpenCC.Locale as unknown as { configs: Record<string, { conversionChain: (string | string[][])[][] }> };
+  const entries = ['s2twp', 'tw2sp', 't2s'].flatMap((name) => configs[name].conversionChain.flat())
+    .flatMap((dict) => (typeof dict === 'string' ? dict.split('|').map((entry) => entry.split(' ')[0]) : dict.map(([from]) => from)));
+  // Every phrase and character of the tables, alone and between others, and the sample's titles.
+  for (let i = 0; i < entries.length; i++) {
+    same(entries[i]);
+    if (i % 7 === 0) same(`新${entries[i]}${entries[(i * 31) % entries.length]}站`);
+  }
+  for (const f of readdirSync('sample/Page')) same(f.replace(/\.md$/, ''));
+  const unit = fc.oneof(fc.constantFrom(...'软件軟體计算機信息資訊网络網絡台湾臺灣里裡裏后後于於乾干发髮着著的是在'), fc.constantFrom(...entries.slice(0, 3000)), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+  fc.assert(fc.property(fc.string({ unit, maxLength: 8 }), same), { numRuns: 2000 });
+  // And the quick test does pass over most titles: the conversions are not made for them.
+  const linked = readdirSync('test/fixtures/corpus/Page').flatMap((f) => [...readFileSync(join('test/fixtures/corpus/Page', f), 'utf8').matchAll(/\]\(\.\.\/Page\/([^)\s"]+)\.md/g)].map((m) => m[1]));
+  const titles = [...new Set(linked)].filter((t) => /[\u3400-\u9fff]/.test(t));
+  const passedOver = titles.filter((t) => !mayHavePhraseVariant(t)).length;
+  assert.ok(passedOver > titles.length / 2, `${passedOver} of ${titles.length} titles passed over`);
 });

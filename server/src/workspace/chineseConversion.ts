@@ -110,6 +110,33 @@ export class PhraseTable {
     }
   }
 
+  /**
+   * Calls `entry` with each phrase (its units in `phrase`, a buffer used again for the next one, up
+   * to `length`) and its replacement, in no particular order.
+   */
+  forEachEntry(entry: (phrase: Uint16Array, length: number, replacement: string) => void): void {
+    const nodes = this.replacements.length;
+    const parent = new Int32Array(nodes);
+    const unit = new Uint16Array(nodes);
+    const depth = new Uint16Array(nodes);
+    for (let u = 0; u < 0x10000; u++) if (this.rootChildren[u]) unit[this.rootChildren[u]] = u;
+    for (let at = 0; at < this.edgeParent.length; at++) {
+      if (this.edgeParent[at] === -1) continue;
+      parent[this.edgeChild[at]] = this.edgeParent[at];
+      unit[this.edgeChild[at]] = this.edgeUnit[at];
+    }
+    // A child is made after its parent: depths in one pass.
+    for (let node = 1; node < nodes; node++) depth[node] = depth[parent[node]] + 1;
+    let phrase = new Uint16Array(16);
+    for (let node = 1; node < nodes; node++) {
+      const replacement = this.replacements[node];
+      if (replacement === undefined) continue;
+      if (depth[node] > phrase.length) phrase = new Uint16Array(depth[node] * 2);
+      for (let n = node, k = depth[node] - 1; n !== 0; n = parent[n], k--) phrase[k] = unit[n];
+      entry(phrase, depth[node], replacement);
+    }
+  }
+
   /** The length of the longest phrase at `i` (its replacement left in `matched`), 0 when none starts there. */
   private matchAt(s: string, i: number): number {
     let found = 0;
@@ -205,6 +232,13 @@ function tableOf(group: readonly Dict[]): PhraseTable {
   let table = tables.get(key);
   if (!table) tables.set(key, (table = new PhraseTable(group)));
   return table;
+}
+
+/** The tables that can change a text in opencc's preset `name`: its normalization and conversion (segmentation only cuts). */
+export function conversionTables(name: string): PhraseTable[] {
+  const config = presets[name];
+  if (!config) throw new Error(`no opencc preset ${name}`);
+  return [...(config.normalizationChain ?? []), ...config.conversionChain].map(tableOf);
 }
 
 /** A conversion by opencc's preset `name` (`s2tw`, `t2s`, …): normalize, cut into phrases, convert each through the chain. */

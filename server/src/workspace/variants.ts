@@ -1,7 +1,7 @@
 // Chinese variant conversion, for MediaWiki's lookup of a missing title through its
 // Traditional/Simplified variants (`科尔宾` finds `科爾賓`), characters and regional phrases
 // (`軟體` finds `软件`: MediaWiki converts a title with its phrase tables too).
-import { converter } from './chineseConversion';
+import { conversionTables, converter } from './chineseConversion';
 
 /** Conversions are built on first use (their tables are shared: `cn` to `tw`, `twp` and `hk` all start with the same Traditional one). */
 function lazyConverter(preset: string): (s: string) => string {
@@ -118,18 +118,75 @@ export function titleVariants(title: string): string[] {
 
 /**
  * The variants of a title that differ from it in more than characters: the index files them under
- * other keys. Asked for every missing title, and almost always none: those share one empty list, so
- * that a cache of 200,000 titles is not also 200,000 lists for the collector to walk.
+ * other keys. Asked for every missing title, and almost always none: a title in which no phrase of
+ * the tables can start and no character converts to another key has none, known without
+ * converting it or keeping it in the cache (`mayHavePhraseVariant`, once a thousand titles were
+ * converted); those with none share one empty list, so that a cache
+ * of 200,000 titles is not also 200,000 lists for the collector to walk.
  */
 export function phraseVariants(title: string): readonly string[] {
-  if (!HAN.test(title)) return NONE;
+  if (!HAN.test(title) || (converted >= CONVERTED_BEFORE_QUICK_TEST && !mayHavePhraseVariant(title))) return NONE;
   return cached(phraseCache, title, (t) => {
+    converted++;
     const key = fastVariantKey(t);
     const found = phraseForms(t).filter((v) => fastVariantKey(v) !== key);
     return found.length ? found : NONE;
   });
 }
 const NONE: readonly string[] = Object.freeze([]);
+/** The quick test takes 50 ms to make, which the first page's diagnostics should not wait for: it pays off over many titles. */
+const CONVERTED_BEFORE_QUICK_TEST = 1000;
+let converted = 0;
+
+/**
+ * What can make a phrase form's key differ from the title's, by the units' keys (conversions look
+ * up the units themselves; marking their keys errs on the side of converting): of each entry of
+ * the tables that changes a unit's key, its unit, or for a phrase, its first two units. Through
+ * every step of the conversions a text without any keeps its key: the other entries replace units
+ * with units of the same keys, so no new pair of keys appears for a later step to match.
+ */
+interface PhraseTriggers { units: Uint8Array; pairStarts: Uint8Array; pairs: Set<number> }
+let triggers: PhraseTriggers | undefined;
+
+function phraseTriggers(): PhraseTriggers {
+  if (triggers) return triggers;
+  const found: PhraseTriggers = { units: new Uint8Array(0x10000), pairStarts: new Uint8Array(0x10000), pairs: new Set() };
+  // The conversions phraseForms makes: `tw2sp` of the title, `s2twp` of its Simplified form (`t2s`).
+  for (const table of ['t2s', 'tw2sp', 's2twp'].flatMap(conversionTables)) {
+    table.forEachEntry((phrase, length, replacement) => {
+      if (keepsKeys(phrase, length, replacement)) return;
+      const first = unitKey(phrase[0]);
+      if (length === 1) found.units[first] = 1;
+      else {
+        found.pairStarts[first] = 1;
+        found.pairs.add(first * 0x10000 + unitKey(phrase[1]));
+      }
+    });
+  }
+  return (triggers = found);
+}
+
+/** Whether a replacement leaves each unit's key as it was (most phrases only pick the right character of one key: `干燥` → `乾燥`). */
+function keepsKeys(phrase: Uint16Array, length: number, replacement: string): boolean {
+  if (length !== replacement.length) return false;
+  for (let i = 0; i < length; i++) {
+    const k = unitKey(phrase[i]);
+    if (k === WIDER || k !== unitKey(replacement.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/** Whether a phrase form of the title can have another key (false: it has no phrase variant). */
+export function mayHavePhraseVariant(title: string): boolean {
+  const { units, pairStarts, pairs } = phraseTriggers();
+  let before = -1;
+  for (let i = 0; i < title.length; i++) {
+    const k = unitKey(title.charCodeAt(i));
+    if (k === WIDER || units[k] || (before >= 0 && pairStarts[before] && pairs.has(before * 0x10000 + k))) return true;
+    before = k;
+  }
+  return false;
+}
 
 /** A title converted with the regional phrase tables, both ways. */
 function phraseForms(title: string): string[] {
