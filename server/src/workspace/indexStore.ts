@@ -306,7 +306,16 @@ function decodeFile<S extends SectionKinds>(parts: readonly Uint8Array[], key: I
 
 /** The titles' file, whole or in parts, or why it cannot be used. */
 export function decodeIndex(parts: readonly Uint8Array[], key: IndexKey): IndexedScan | { reason: string } {
-  return scanOf(decodeFile(parts, key, 'titles', SCAN_SECTIONS, true));
+  return checked(() => scanOf(decodeFile(parts, key, 'titles', SCAN_SECTIONS, true)));
+}
+
+/** What `use` makes of a decoded file, or why it cannot be used: arrays that checked out may still not make a table. */
+function checked<T>(use: () => T | { reason: string }): T | { reason: string } {
+  try {
+    return use();
+  } catch (e) {
+    return { reason: `unreadable: ${(e as Error).message}` };
+  }
 }
 
 function scanOf(decoded: Decoded<typeof SCAN_SECTIONS>): IndexedScan | { reason: string } {
@@ -379,11 +388,7 @@ async function loadFile<S extends SectionKinds, T>(fs: FileSystem, file: string,
   if (typeof read === 'string') return { reason: `not a regular file (${read})` };
   // Checking the arrays holds this thread for a while at a million pages: replies already made go out first.
   await letRequestsIn();
-  try {
-    return check(decoder.finish());
-  } catch (e) {
-    return { reason: `unreadable: ${(e as Error).message}` };
-  }
+  return checked(() => check(decoder.finish()));
 }
 
 /**
