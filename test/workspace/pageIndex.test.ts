@@ -60,8 +60,8 @@ function check(index: PageIndex, model: PageEntry[]) {
   const sorted = [...new Set(pages.map((e) => e.title))].sort();
   // Prefix search before the title order is made (a walk over the titles), then after it.
   for (let pass = 0; pass < 2; pass++) {
-    // One unit (several groups), two units (one group), and each again once its groups are ordered.
-    for (const prefix of ['A', '中', 'T', 'Z', '中国', 'A ', '软', 'A', '中']) {
+    // One unit (several groups), two units or more (one group, put in order on its first search), and each again.
+    for (const prefix of ['A', '中', 'T', 'Z', '中国', 'A ', '软', 'A', '中', '中国人', 'TCP', 'AB', '中国']) {
       for (const limit of [1, 2, 3]) assert.deepEqual(index.titlesWithPrefix(prefix, limit), sorted.filter((t) => t.startsWith(prefix)).slice(0, limit), `${prefix}, ${limit}`);
     }
     assert.deepEqual([...index.sortedTitles()], sorted);

@@ -221,6 +221,8 @@ export class EntryTable {
 
   /** Pages by the first two units of their title, made on the first prefix search before the title order exists. */
   private byPrefix?: PrefixGroups;
+  /** Per prefix group, 1 once its ids are in title order (see `fromSortedGroup`). */
+  private sortedGroups?: Uint8Array;
   /** Per folder, the hash its files' paths start from (see `building`). */
   private dirHashes?: number[];
 
@@ -376,8 +378,11 @@ export class EntryTable {
     const high = prefix.length > 1 ? low + 1 : low + 0x10000;
     const first: string[] = [];
     if (limit <= 0) return first;
-    const from = starts[lowerBoundBy(keys.length, (g) => keys[g] < low)];
-    const to = starts[lowerBoundBy(keys.length, (g) => keys[g] < high)];
+    const firstGroup = lowerBoundBy(keys.length, (g) => keys[g] < low);
+    const endGroup = lowerBoundBy(keys.length, (g) => keys[g] < high);
+    if (prefix.length > 1 && endGroup - firstGroup === 1) return this.fromSortedGroup(firstGroup, prefix, limit, keep);
+    const from = starts[firstGroup];
+    const to = starts[endGroup];
     for (let k = from; k < to; k++) {
       const i = ids[k];
       if (titles.offsets[i + 1] - titles.offsets[i] < prefix.length || !titles.text.startsWith(prefix, titles.offsets[i])) continue;
@@ -389,6 +394,30 @@ export class EntryTable {
       if (first.length > limit) first.pop();
     }
     return first;
+  }
+
+  /**
+   * The titles of one prefix group that start with `prefix`, from the group put in order on its
+   * first search and kept so: typing a completion asks the same group again at each letter, and
+   * kept the first `limit` titles in order as they passed took 10-80 ms for a large group.
+   */
+  private fromSortedGroup(g: number, prefix: string, limit: number, keep: (title: string) => boolean): string[] {
+    const { starts, ids } = this.byPrefix!;
+    const { titles } = this.parts;
+    const group = ids.subarray(starts[g], starts[g + 1]);
+    this.sortedGroups ??= new Uint8Array(starts.length - 1);
+    if (!this.sortedGroups[g]) {
+      group.set(finish(sortingByString(group, titles)));
+      this.sortedGroups[g] = 1;
+    }
+    const found: string[] = [];
+    for (let k = lowerBoundBy(group.length, (k) => titles.below(group[k], prefix)); k < group.length && found.length < limit; k++) {
+      const i = group[k];
+      if (titles.offsets[i + 1] - titles.offsets[i] < prefix.length || !titles.text.startsWith(prefix, titles.offsets[i])) break;
+      const title = titles.at(i);
+      if (found[found.length - 1] !== title && keep(title)) found.push(title);
+    }
+    return found;
   }
 
   /**
