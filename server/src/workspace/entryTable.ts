@@ -385,7 +385,7 @@ export class EntryTable {
     const to = starts[endGroup];
     for (let k = from; k < to; k++) {
       const i = ids[k];
-      if (titles.offsets[i + 1] - titles.offsets[i] < prefix.length || !titles.text.startsWith(prefix, titles.offsets[i])) continue;
+      if (!titles.startsWith(i, prefix)) continue;
       if (first.length === limit && !titles.below(i, first[limit - 1])) continue;
       const title = titles.at(i);
       const at = lowerBound(first, title);
@@ -413,7 +413,7 @@ export class EntryTable {
     const found: string[] = [];
     for (let k = lowerBoundBy(group.length, (k) => titles.below(group[k], prefix)); k < group.length && found.length < limit; k++) {
       const i = group[k];
-      if (titles.offsets[i + 1] - titles.offsets[i] < prefix.length || !titles.text.startsWith(prefix, titles.offsets[i])) break;
+      if (!titles.startsWith(i, prefix)) break;
       const title = titles.at(i);
       if (found[found.length - 1] !== title && keep(title)) found.push(title);
     }

@@ -51,6 +51,11 @@ export class PackedStrings {
     return this.offsets[i + 1] - from === s.length && this.text.startsWith(s, from);
   }
 
+  /** Whether string i begins with `prefix`, compared in place. */
+  startsWith(i: number, prefix: string): boolean {
+    return this.offsets[i + 1] - this.offsets[i] >= prefix.length && this.text.startsWith(prefix, this.offsets[i]);
+  }
+
   /** Whether strings i and j are the same, compared in place. */
   same(i: number, j: number): boolean {
     const a = this.offsets[i];
