@@ -210,7 +210,7 @@ test('--cache keeps the findings: the next run checks again only the pages whose
     ['the header', flipped(good.length - 32 - 2), /not used \(checksum mismatch\)/],
     ['the trailer', flipped(good.length - 30), /not used \(truncated\)/],
     ['a truncated file', good.subarray(0, good.length - 10), /not used \(truncated\)/],
-    ['another format version', version, /not used \(format version 99, not 2\)/],
+    ['another format version', version, /not used \(format version 99, not 3\)/],
     ['another file altogether', Buffer.from('not a cache at all, but long enough to have a trailer'), /not used \(not a findings file\)/],
   ];
   for (const [what, bytes, said] of damaged) {
@@ -236,6 +236,8 @@ test('--cache with several workers: the first pages on this thread, the rest on 
   try {
     const corpus = join(top, 'corpus');
     generateCorpus(corpus, 2600, 5);
+    // A page whose findings are larger than the part of the findings file read at once.
+    writeFileSync(join(corpus, 'Page', 'Many.md'), Array.from({ length: 1500 }, (_, i) => `[缺页${i}](../Page/缺页${i}.md "wikilink")`).join('\n\n'));
     const run = (...args: string[]) => checkJson(corpus, ...args);
     const cache = join(top, 'cache');
     const plain = run('--jobs', '1').rows;
@@ -244,13 +246,14 @@ test('--cache with several workers: the first pages on this thread, the rest on 
     const later = new Date(Date.now() + 60_000);
     for (const f of readdirSync(join(corpus, 'Page'))) utimesSync(join(corpus, 'Page', f), later, later);
     const touched = run('--jobs', '2', '--cache', cache);
-    assert.match(touched.stderr, /2600 of 2600 pages unchanged/);
+    assert.match(touched.stderr, /2601 of 2601 pages unchanged/);
+    assert.equal(touched.rows.filter((r) => r.file === 'Page/Many.md').length, 1500);
     assert.deepEqual(touched.rows, plain);
     // A page edited among the last ones, which the workers check.
     const last = plain[plain.length - 1].file;
     writeFileSync(join(corpus, last), `${readFileSync(join(corpus, last), 'utf8')}\n[无此页](../Page/无此页.md "wikilink")\n`);
     const edited = run('--jobs', '2', '--cache', cache);
-    assert.match(edited.stderr, /2599 of 2600 pages unchanged/);
+    assert.match(edited.stderr, /2600 of 2601 pages unchanged/);
     assert.deepEqual(edited.rows.filter((r) => r.file !== last), plain.filter((r) => r.file !== last));
     assert.ok(edited.rows.some((r) => r.file === last && r.message.includes('无此页')));
     assert.deepEqual(edited.rows, run('--jobs', '1').rows, 'as a run without the cache');

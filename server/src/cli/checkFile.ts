@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LookupLog } from '../workspace/pageIndex';
-import type { Workspace } from '../workspace/workspace';
+import { decodePage, type Workspace } from '../workspace/workspace';
 import type { PageStamp } from '../workspace/linkGraph';
-import { decodeRows, encodeLookups, encodeRows, lookedUpChanged, readBlock, textDigest, type KnownFindings, type PageFindings } from './findingsCache';
+import { decodeRows, encodeLookups, encodeRows, lookedUpChanged, pageDigest, readBlock, type KnownFindings, type PageFindings } from './findingsCache';
 import { findProblems, toDiagnostics } from '../features/diagnostics';
 import { applyEdits, fixAllEdits } from '../features/fixes';
 import { pageContext } from '../features/page';
@@ -61,27 +61,28 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
     const kept = keptFindings(file, previous, known, known, 'stamp', options.changedLookups);
     if (kept) return kept;
   }
-  const read = await workspace.readText(file);
+  const read = await workspace.readPage(file);
   if ('error' in read) return { file, rows: [], problem: read.error, fixed: 0 };
-  const digest = options.keepFindings ? textDigest(read.text) : undefined;
-  // Another time (a fresh checkout, a touched file) but the same text.
+  const digest = options.keepFindings ? pageDigest(read.bytes) : undefined;
+  // Another time (a fresh checkout, a touched file) but the same bytes: not even decoded.
   if (previous && digest === known.digest) {
     const kept = keptFindings(file, previous, known, read.stamp, 'text', options.changedLookups);
     if (kept) return kept;
   }
+  const { text, complete } = decodePage(read);
   const uri = pathToFileURL(file).href;
-  let page = pageContext(TextDocument.create(uri, 'markdown', 0, read.text), file, options.settings.maxPageSize);
+  let page = pageContext(TextDocument.create(uri, 'markdown', 0, text), file, options.settings.maxPageSize);
   const result: FileResult = { file, rows: [], fixed: 0 };
 
   if (options.fix?.length) {
     const edits = fixAllEdits(page, workspace, new Set(options.fix));
-    if (edits.length && !read.complete) {
+    if (edits.length && !complete) {
       result.problem = `not fixed: ${file} is larger than the size limit or is not valid UTF-8`;
     } else if (edits.length) {
-      const fixedText = applyEdits(read.text, edits);
+      const fixedText = applyEdits(text, edits);
       const shown = options.displayPath(file);
       if (options.dryRun) {
-        result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, read.text, fixedText, undefined, undefined, { context: 3 });
+        result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, text, fixedText, undefined, undefined, { context: 3 });
         result.fixed = edits.length;
       } else {
         const failed = await workspace.writeText(file, fixedText);

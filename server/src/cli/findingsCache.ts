@@ -3,7 +3,7 @@
 // findings depend on its text, the options, the checker itself and the answers of the index (which
 // pages and redirects exist) to the lookups its checks made, nothing else: the cache is used only when
 // the options and the checker are what they were, and a page's findings only when its text is (the
-// same file time and size, or else the same digest of its text, as after a fresh checkout) and no
+// same file time and size, or else the same digest of its bytes, as after a fresh checkout) and no
 // entry of the index it looked up was added or removed since (its `LookupLog`, kept with its rows).
 //
 // Layout: "WMDF", format version, then each page's block (its rows as JSON, then its lookup keys, in
@@ -25,7 +25,7 @@ import { FNV_OFFSET, FNV_PRIME, HashSlots, hashString, lowerBoundBy } from '../w
 import { finish, finishPaced, type Steps } from '../workspace/pacing';
 import type { Row } from './checkFile';
 
-const FINDINGS_FORMAT_VERSION = 2;
+const FINDINGS_FORMAT_VERSION = 3;
 const MAGIC = 'WMDF';
 const PREAMBLE = 8;
 const TRAILER = 32;
@@ -47,7 +47,7 @@ export interface FindingsKey {
   options: string;
 }
 
-/** What the last run knew of a page: its file's stamp, its text's digest, and where its block lies. */
+/** What the last run knew of a page: its file's stamp, the digest of its bytes, and where its block lies. */
 export interface KnownFindings {
   mtimeMs: number;
   size: number;
@@ -76,9 +76,9 @@ export function findingsFileOf(indexFile: string): string {
   return indexFile.replace(/(\.bin)?$/, '.findings.bin');
 }
 
-/** The digest of a page's text that says whether its findings still hold. */
-export function textDigest(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 2 * DIGEST_BYTES);
+/** The digest of a page's bytes that says whether its findings still hold: taken before they are decoded, which a page it matches is spared. */
+export function pageDigest(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex').slice(0, 2 * DIGEST_BYTES);
 }
 
 /** The digest of the checker's code: a rebuilt checker may find other things. */
@@ -373,10 +373,14 @@ export async function openFindingsStore(
 }
 
 /**
- * The findings file this thread reads blocks from, open for the whole run: an open and a close for
- * each page were a fifth of the time of a run over an unchanged corpus.
+ * The findings file this thread reads blocks from, open for the whole run (an open and a close for
+ * each page were a fifth of the time of a run over an unchanged corpus), and the part of it read
+ * last: pages come in batches in file order, so one read brings the blocks of many.
  */
-let reading: { file: string; fd: number } | undefined;
+let reading: { file: string; fd: number; window: Buffer; at: number; length: number } | undefined;
+
+/** The bytes read at once for the blocks that follow the one asked for. */
+const READ_WINDOW = 64 << 10;
 
 function stopReading(): void {
   if (!reading) return;
@@ -390,19 +394,13 @@ function stopReading(): void {
 
 /** A page's block from the findings file (rows, then lookups: see `PageFindings`), when it is still what was written there. */
 export function readBlock(file: string, known: KnownFindings): Pick<PageFindings, 'block' | 'lookups'> | undefined {
-  let fd: number;
   try {
     if (reading?.file !== file) {
       stopReading();
-      reading = { file, fd: openSync(file, 'r') };
+      reading = { file, fd: openSync(file, 'r'), window: Buffer.allocUnsafe(READ_WINDOW), at: 0, length: 0 };
     }
-    fd = reading.fd;
-  } catch {
-    return undefined;
-  }
-  try {
     const length = blockLength(known.length, known.lookups);
-    const bytes = readAt(fd, known.at, length);
+    const bytes = length > READ_WINDOW ? readAt(reading.fd, known.at, length) : fromWindow(reading, known.at, length);
     if (bytes.length !== length || crc32(bytes) !== known.crc) return undefined;
     return { block: bytes.toString('utf8', 0, known.length), lookups: known.lookups === NONE ? undefined : bytes.toString('latin1', known.length) };
   } catch {
@@ -410,15 +408,29 @@ export function readBlock(file: string, known: KnownFindings): Pick<PageFindings
   }
 }
 
+/** The bytes at `at`, from the window read last, else from a window read from there. */
+function fromWindow(r: NonNullable<typeof reading>, at: number, length: number): Buffer {
+  if (at < r.at || at + length > r.at + r.length) {
+    r.at = at;
+    r.length = readInto(r.fd, r.window, at);
+  }
+  return r.window.subarray(at - r.at, Math.min(at - r.at + length, r.length));
+}
+
 function readAt(fd: number, at: number, length: number): Buffer {
   const bytes = Buffer.allocUnsafe(length);
+  return bytes.subarray(0, readInto(fd, bytes, at));
+}
+
+/** Fills `bytes` from the file at `at` (less at its end); how many were read. */
+function readInto(fd: number, bytes: Buffer, at: number): number {
   let read = 0;
-  while (read < length) {
-    const n = readSync(fd, bytes, read, length - read, at + read);
+  while (read < bytes.length) {
+    const n = readSync(fd, bytes, read, bytes.length - read, at + read);
     if (n === 0) break;
     read += n;
   }
-  return bytes.subarray(0, read);
+  return read;
 }
 
 /** Writers made by this process, numbering their temporary files. */

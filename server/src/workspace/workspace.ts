@@ -27,6 +27,9 @@ export type Resolution =
  */
 export type ReadResult = { text: string; complete: boolean; stamp: PageStamp } | { error: string };
 
+/** A page's bytes as read (see `Workspace.readPage`), before they are decoded (`decodePage`). */
+export type PageBytes = { bytes: Uint8Array; complete: boolean; stamp: PageStamp };
+
 /** How long the content scan's preparation runs before it lets requests in. */
 const SCAN_PREP_SLICE_MS = 5;
 
@@ -43,6 +46,16 @@ export interface WorkspaceOptions {
 
 const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const UTF8_LOSSY = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** A page's text from its bytes; not `complete` when they were cut or are not valid UTF-8 (shown as U+FFFD). */
+export function decodePage(read: PageBytes): { text: string; complete: boolean } {
+  // The BOM stays in the text, so that a text written back keeps it.
+  try {
+    return { text: UTF8_STRICT.decode(read.bytes), complete: read.complete };
+  } catch {
+    return { text: UTF8_LOSSY.decode(read.bytes), complete: false };
+  }
+}
 
 /** A file event: a file created, changed or deleted on disk. */
 export interface FileChange { file: string; type: 'created' | 'changed' | 'deleted' }
@@ -380,7 +393,13 @@ export class Workspace {
    * skipping binary files and reading at most `maxFileBytes`. Invalid UTF-8 becomes U+FFFD.
    */
   async readText(file: string): Promise<ReadResult> {
-    const outside = (): ReadResult => ({ error: `not read: ${file} is outside the workspace folders` });
+    const read = await this.readPage(file);
+    return 'error' in read ? read : { ...decodePage(read), stamp: read.stamp };
+  }
+
+  /** A page's bytes, read as `readText` reads them, not yet decoded: a page known by the digest of its bytes need not be. */
+  async readPage(file: string): Promise<PageBytes | { error: string }> {
+    const outside = () => ({ error: `not read: ${file} is outside the workspace folders` });
     if (!this.roots.containsLexically(file)) return outside();
     let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
     try {
@@ -398,15 +417,8 @@ export class Workspace {
     if (read === undefined) return { error: `not found: ${file}` };
     if (read === 'not-a-file') return { error: `not a file: ${file}` };
     const { bytes, size, mtimeMs } = read;
-    const stamp = { mtimeMs, size };
     if (bytes.subarray(0, 8192).includes(0)) return { error: `skipped ${file}: binary content` };
-    const complete = size <= this.options.maxFileBytes;
-    // The BOM stays in the text, so that a text written back keeps it.
-    try {
-      return { text: UTF8_STRICT.decode(bytes), complete, stamp };
-    } catch {
-      return { text: UTF8_LOSSY.decode(bytes), complete: false, stamp };
-    }
+    return { bytes, complete: size <= this.options.maxFileBytes, stamp: { mtimeMs, size } };
   }
 
   /**
