@@ -56,6 +56,8 @@ let storagePath: string | undefined;
 let persistTimer: NodeJS.Timeout | undefined;
 /** After changes, the index is persisted again once things are quiet for this long. */
 const PERSIST_DELAY_MS = 30_000;
+/** The script of the background workers: the content scan, the title order. */
+const BACKGROUND_WORKER = path.join(__dirname, 'scanWorker.js');
 /** While the user typed this recently, the background reading of pages sends its workers no new pages. */
 const TYPING_PAUSE_MS = 1000;
 let lastEditAt = 0;
@@ -179,7 +181,7 @@ async function persistIndex() {
   clearTimeout(persistTimer);
   const file = indexFileFor(rootFolders, storagePath);
   try {
-    await workspace.persist(file, userIsTyping);
+    await workspace.persist(file, userIsTyping, BACKGROUND_WORKER);
   } catch (e) {
     connection.console.warn(`could not persist the index to ${file}: ${(e as Error).message}`);
   }
@@ -231,14 +233,14 @@ async function indexWorkspace() {
   linksReady = current.openLinks(indexFile);
   void (async () => {
     // Prefix search (completion) walks groups of titles until they are in order.
-    void current.orderTitles(userIsTyping);
+    void current.orderTitles(userIsTyping, BACKGROUND_WORKER);
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
     await linksReady;
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
       pageProgress(progress, (percent) => setStatus({ percent })),
-      path.join(__dirname, 'scanWorker.js'),
+      BACKGROUND_WORKER,
       userIsTyping,
     );
     progress?.done();
@@ -370,7 +372,7 @@ async function drainFileEvents() {
       const file = filePath(uri);
       if (file) changes.push({ file, type });
     }
-    const titlesChanged = await current.applyFileChanges(changes, (file) => openDocument(file) !== undefined, path.join(__dirname, 'scanWorker.js'));
+    const titlesChanged = await current.applyFileChanges(changes, (file) => openDocument(file) !== undefined, BACKGROUND_WORKER);
     if (titlesChanged && current === workspace) revalidateAll();
     anyTitleChanged ||= titlesChanged;
     for (const { file, type } of changes) if (type === 'changed' && !openDocument(file)) changedOnDisk.add(file);

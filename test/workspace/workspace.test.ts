@@ -1,6 +1,9 @@
 // The workspace layer on an in-memory file system: scanning, resolution, containment, reading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parsePage } from '../../server/src/parse';
 import { Workspace } from '../../server/src/workspace/workspace';
 import { MemoryFileSystem } from './memoryFileSystem';
@@ -134,4 +137,48 @@ test('file events in bulk: the index follows, and only pages whose file changed 
   // 50 − 9 rewritten − 5 deleted + 5 created (P0 keeps its recorded links until the editor says otherwise).
   assert.equal(ws.links.count('C'), 41);
   assert.equal(await ws.applyFileChanges([{ file: '/ws/Page/P30.md', type: 'changed' }], () => false), false);
+});
+
+test('the title order made on a worker thread (the server\'s) is the one made here; a worker that fails or answers what cannot be the order leaves it to this thread', async (t) => {
+  const letters = ['中', '国', '人', '軟', '软', 'A', 'B', 'a', ' ', '1'];
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 600; i++) {
+    // Titles of one to five letters, many sharing their first two (a prefix group).
+    const title = Array.from({ length: 1 + (i % 5) }, (_, k) => letters[Math.floor(i / 10 ** k) % letters.length]).join('').trim() || 'X';
+    files[`/ws/Page/${title.replace(/ /g, '_')}.md`] = `**${title}**`;
+  }
+  const fs = new MemoryFileSystem(files);
+  fs.symlink('/ws/Redirect/Amiga.md', '../Page/AB.md');
+  const indexed = async () => {
+    const { ws } = workspaceOf(fs);
+    await ws.scan();
+    return ws;
+  };
+  const here = await indexed();
+  await here.orderTitles();
+  const expected = [...here.index.sortedTitles()];
+  assert.ok(expected.length > 100 && expected.every((title, i) => i === 0 || expected[i - 1] < title), 'every title once, in order');
+
+  const dir = mkdtempSync(join(tmpdir(), 'wikimd-order-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const answering = (order: string) => {
+    const script = join(dir, `answer-${order.length}.js`);
+    writeFileSync(script, `require('node:worker_threads').parentPort.postMessage(new Uint32Array(${order}));`);
+    return script;
+  };
+  for (const [script, fromWorker] of [
+    [resolve('dist/scanWorker.js'), true],
+    [join(dir, 'missing.js'), false],
+    [answering('[1e9]'), false],
+    [answering('[]'), false],
+  ] as const) {
+    const ws = await indexed();
+    const table = ws.index.table();
+    const take = table.takeOrder.bind(table);
+    let taken = false;
+    table.takeOrder = (order) => (taken = take(order));
+    await ws.orderTitles(undefined, script);
+    assert.equal(taken, fromWorker, script);
+    assert.deepEqual([...ws.index.sortedTitles()], expected, script);
+  }
 });

@@ -39,7 +39,12 @@ function dirHashesOf(dirs: readonly string[]): number[] {
 /** Neighbours compared between yields (100 ms for a million titles in one go). */
 const DEDUPE_STEP = 65_536;
 
-/** The entries of pages (not redirects) of distinct titles, in code-unit order of title (in steps). */
+/** The entries of pages (not redirects) of distinct titles, in code-unit order of title: what a worker thread makes for `EntryTable.takeOrder`. */
+export function pageTitleOrder(titles: PackedStrings, redirect: Uint8Array): Uint32Array {
+  return finish(titleOrder(titles, redirect));
+}
+
+/** `pageTitleOrder` in steps. */
 function* titleOrder(titles: PackedStrings, redirect: Uint8Array): Steps<Uint32Array> {
   const pages = new Uint32Array(redirect.length);
   let count = 0;
@@ -361,6 +366,20 @@ export class EntryTable {
 
   get isSorted(): boolean {
     return this.parts.sorted.length > 0 || this.size === 0;
+  }
+
+  /** What `pageTitleOrder` puts in order, to be sent to a worker thread. */
+  get orderInput(): { titles: PackedStrings; redirect: Uint8Array } {
+    return { titles: this.parts.titles, redirect: this.parts.redirect };
+  }
+
+  /** Takes the order of its titles a worker thread made (`pageTitleOrder`); false, taking nothing, for one that cannot be theirs. */
+  takeOrder(sorted: Uint32Array): boolean {
+    if (this.isSorted) return true;
+    const { redirect } = this.parts;
+    if (sorted.length === 0 || !allInRange(sorted, 0, this.size) || sorted.some((i) => redirect[i] === 1)) return false;
+    this.parts.sorted = sorted;
+    return true;
   }
 
   /**

@@ -82,9 +82,31 @@ export async function runInWorkers<T, R, M = T>(
   })));
 }
 
+/**
+ * Runs `script` on a thread of its own with `data`, in the background (at the lowest priority, as a
+ * pool given `isPaused`), and resolves with the one message it answers; rejects if it fails or ends first.
+ */
+export function runOnWorker<R>(script: string, data: unknown): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: data, argv: [BACKGROUND_ARG] });
+    worker.once('message', (result: R) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    // After the answer this changes nothing.
+    worker.once('exit', (code) => reject(new Error(`the worker ended (exit code ${code}) without an answer`)));
+  });
+}
+
+/** Lowers this worker thread's priority when it was started to work in the background (see `runInWorkers`, `runOnWorker`). */
+export function lowerIfInBackground(): void {
+  if (process.argv.includes(BACKGROUND_ARG)) lowerThisThread();
+}
+
 /** The worker side of `runInWorkers`: answers each batch with `handle` applied to its items in order. */
 export function serveBatches<T, R>(handle: (item: T) => Promise<R>): void {
-  if (process.argv.includes(BACKGROUND_ARG)) lowerThisThread();
+  lowerIfInBackground();
   const port = parentPort!;
   port.on('message', async ({ batch, items }: BatchMessage<T>) => {
     const results: R[] = [];

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { pagePathFromTitle, parsePage, type LinkNode, type ParsedPage } from '../parse';
 import { LinkGraph, linkTargets, type LinkGraphData, type PageStamp } from './linkGraph';
 import { loadGraph, loadIndex, saveIndex, type IndexedScan, type IndexKey } from './indexStore';
-import { runInWorkers, workerCount, type ItemList } from './workerPool';
+import { runInWorkers, runOnWorker, workerCount, type ItemList } from './workerPool';
+import type { BackgroundTask } from './scanWorker';
 import type { FileSystem } from './fileSystem';
 import { finishPaced, pacer } from './pacing';
 import { EntryTable } from './entryTable';
@@ -157,23 +158,31 @@ export class Workspace {
   }
 
   /**
-   * Puts the indexed titles in order, in slices held while the user types: a second or more at a
-   * million pages, begun once the titles are indexed rather than when the index is first persisted,
-   * since until then each prefix search walks every title of its first two letters (50 ms for `Wi`).
+   * Puts the indexed titles in order: a second or more at a million pages, begun once the titles are
+   * indexed rather than when the index is first persisted, since until then a prefix search sorts
+   * the titles of its first two letters. Given `workerScript` (the server), on a worker thread, so
+   * that the order neither waits for the user to stop typing nor slows a keystroke; else (the CLI,
+   * or where the worker fails) here, in slices held while the user types.
    */
-  orderTitles(isPaused?: () => boolean): Promise<void> {
+  orderTitles(isPaused?: () => boolean, workerScript?: string): Promise<void> {
     const table = this.index.table();
-    if (this.ordering?.table !== table) this.ordering = { table, done: finishPaced(table.sortingPages(), pacer(undefined, isPaused)).then(() => undefined) };
+    if (this.ordering?.table !== table) {
+      const paced = () => finishPaced(table.sortingPages(), pacer(undefined, isPaused)).then(() => undefined);
+      const done = workerScript && !table.isSorted
+        ? runOnWorker<Uint32Array>(workerScript, { task: 'order', ...table.orderInput } satisfies BackgroundTask).then((order) => (table.takeOrder(order) ? undefined : paced()), paced)
+        : paced();
+      this.ordering = { table, done };
+    }
     return this.ordering.done;
   }
 
   /** Writes the titles and the link graph to `indexFile` (atomically), held while `isPaused` says so. */
-  async persist(indexFile: string, isPaused?: () => boolean): Promise<void> {
+  async persist(indexFile: string, isPaused?: () => boolean, workerScript?: string): Promise<void> {
     if (!this.lastScan) return;
     const table = this.index.table();
-    // Ordering the titles and packing the graph take a second or more at a million pages: in slices, held while the user types.
+    // Ordering the titles and packing the graph take a second or more at a million pages: in slices, held while the user types (the order on a worker, if given).
     const pause = pacer(undefined, isPaused);
-    await this.orderTitles(isPaused);
+    await this.orderTitles(isPaused, workerScript);
     const scan: IndexedScan = { ...this.lastScan, table };
     let graph: LinkGraphData | undefined;
     if (this.links.progress.complete) {
@@ -539,7 +548,7 @@ export class Workspace {
     };
     let done = 0;
     if (workerScript) {
-      const data = { roots: [...this.roots.folders], options: this.options };
+      const data: BackgroundTask = { task: 'scan', roots: [...this.roots.folders], options: this.options };
       await runInWorkers<string, PageLinks, [string, PageStamp | undefined]>(workerScript, data, files, { workers: workerCount(4), batchSize: SCAN_BATCH, isCancelled, isPaused, prepare: withStamp }, (_, results, batchFiles) => {
         results.forEach((links, i) => take(batchFiles[i], links));
         onProgress((done += results.length));
