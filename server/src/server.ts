@@ -232,7 +232,7 @@ async function indexWorkspace() {
   // The titles answer already; the graph (hundreds of MB at a million pages) is read after them.
   linksReady = current.openLinks(indexFile);
   void (async () => {
-    // Prefix search (completion) walks groups of titles until they are in order.
+    // Until the titles are in order, prefix search (completion) puts groups of them in order.
     void current.orderTitles(userIsTyping, BACKGROUND_WORKER);
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
     await linksReady;

@@ -109,7 +109,17 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
   assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), undefined, 'the last character just after: another form of the title');
   assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
+  assert.equal(sureTrailOf('[代數觀念](../Page/抽象代数.md "wikilink")'), '觀念', 'two of a title of four');
+  assert.equal(sureTrailOf('[数学的](../Page/代数学.md "wikilink")'), undefined, 'not of a title of three');
+  assert.equal(sureTrailOf('[어족내의](../Page/코이산_어족.md "wikilink")'), undefined, 'nor two Hangul syllables');
   assert.equal(sureTrailOf('[波斯尼亞黑塞哥維那](../Page/波斯尼亚和黑塞哥维那.md "wikilink")'), undefined, 'not its first ones');
+  assert.equal(sureTrailOf('[黑山公民投票决定独立](../Page/2006年黑山独立公民投票.md "wikilink")'), '决定独立', 'the title shortened: its characters in order, some left out');
+  assert.equal(sureTrailOf('[西语美洲的商业信函](../Page/西班牙语美洲.md "wikilink")'), '的商业信函');
+  assert.equal(sureTrailOf('[中印洞朗对峙及其影响](../Page/2017年中印军队洞朗对峙事件.md "wikilink")'), '及其影响');
+  assert.equal(sureTrailOf('[塞尔维亚和黑山的](../Page/塞爾維亞與蒙特內哥羅.md "wikilink")'), undefined, 'none left out between them: its beginning alone is no sure label');
+  assert.equal(sureTrailOf('[西语美的](../Page/西班牙语美洲.md "wikilink")'), undefined, 'three characters in order are too few');
+  assert.equal(sureTrailOf('[Windows NT的](../Page/Windows_New_Technology.md "wikilink")'), undefined, 'nor Latin letters, found in order in a long name by chance');
+  assert.equal(sureTrailOf('[코이산 어족내의](../Page/코이산_제어.md "wikilink")'), undefined, 'nor Hangul syllables');
   assert.equal(sureTrailOf('[廷里會面](https://zh.wikipedia.org/wiki/格梅·廷里 "wikilink")'), '會面', "a person's last name");
   assert.equal(sureTrailOf('[捷克共和國及](../Page/捷克.md "wikilink")'), '及', "a country's formal name");
   assert.equal(sureTrailOf('[斯洛伐克共和国兩個](../Page/斯洛伐克.md "wikilink")'), '兩個');

@@ -15,7 +15,7 @@ import type { LinkNode } from '../parse';
 import { isAsciiPunctuation } from '../parse/inline';
 import type { Resolution, Workspace, WorkspaceOptions } from '../workspace/workspace';
 import { WIKI_LANGUAGES, type WikiLanguage } from '../workspace/language';
-import { phraseVariants, variantKey } from '../workspace/variants';
+import { hasHan, phraseVariants, variantKey } from '../workspace/variants';
 import type { PageContext } from './page';
 
 export interface LinkTrail {
@@ -49,8 +49,11 @@ const BREAK = '\n';
 const MAX_ALTERNATIVES = 3;
 /** How far after a title's stem its last character still makes the text a form of the title. */
 const STEM_LOOKAHEAD = 3;
-/** The shortest end of a name that a label may be. */
-const MIN_NAME_PART = 3;
+/**
+ * The shortest end of a name that a label may be: two Han characters of a name of four or more
+ * (`抽象代数` → `代数`), else three (two Hangul syllables are no word of their own).
+ */
+const minNamePart = (name: string) => (name.length >= 4 && hasHan(name[name.length - 1]) && hasHan(name[name.length - 2]) ? 2 : 3);
 /** MediaWiki's limit on a title's length. */
 const MAX_TITLE_BYTES = 255;
 
@@ -179,6 +182,7 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
   if (end < 0) end = delimitedLabelEnd(text, names);
   if (end < 0) end = namePartLabelEnd(text, names);
   if (end < 0) end = latinLabelEnd(text, names);
+  if (end < 0) end = shortenedNameLabelEnd(text, names);
   if (end > 0) {
     // A country's name goes on with its state form (`[[捷克|捷克共和國]]及`): never a trail of its own.
     for (const form of STATE_FORMS) {
@@ -200,9 +204,9 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
 
 /**
  * A label that is part of a Han name: the name without its last character, a word of kind
- * (`[[三次站|三次]]方向`, `[[斯拉夫语族|斯拉夫语]]是`, `[[分配律|分配]]給`), or its last three
- * characters or more (`[[洞朗对峙事件|对峙事件]]发生后`). Not its beginning, which a label often
- * goes on from in words of its own (`[[波斯尼亚和黑塞哥维那|波斯尼亞黑塞哥維那]]`). -1 when the
+ * (`[[三次站|三次]]方向`, `[[斯拉夫语族|斯拉夫语]]是`, `[[分配律|分配]]給`), or its last characters
+ * (`[[洞朗对峙事件|对峙事件]]发生后`, `[[抽象代数|代數]]觀念`; `minNamePart`). Not its beginning, which a
+ * label often goes on from in words of its own (`[[波斯尼亚和黑塞哥维那|波斯尼亞黑塞哥維那]]`). -1 when the
  * text starts with no such part.
  */
 function namePartLabelEnd(text: string, names: readonly string[]): number {
@@ -215,7 +219,7 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
       // (The whole name matched is not looked for here: `knownLabelEnd` has taken it.)
       const stem = from === 0 && k === name.length - 1 && k >= 2;
-      const suffix = from > 0 && from + k === name.length && k >= MIN_NAME_PART;
+      const suffix = from > 0 && from + k === name.length && k >= minNamePart(name);
       if (k <= end || !(stem || suffix)) continue;
       // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
       const next = from + k < name.length ? variantKey(name[from + k]) : undefined;
@@ -225,6 +229,34 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
   }
   return end;
 }
+
+/**
+ * A label that is a Han name shortened: the longest beginning of the text whose characters are a
+ * name's in order, with some left out between them (`[[2006年黑山独立公民投票|黑山公民投票]]决定独立`,
+ * `[[西班牙语美洲|西语美洲]]的`); at least MIN_SHORTENED of them. -1 when there is none. (Latin
+ * letters or Hangul syllables of a long name are too easily found in order by chance.)
+ */
+function shortenedNameLabelEnd(text: string, names: readonly string[]): number {
+  let end = -1;
+  if (!hasHan(text[0])) return end;
+  for (const name of names) {
+    if (name.length > MAX_TITLE_BYTES || !hasHan(name[name.length - 1])) continue;
+    let k = 0;
+    let first = -1;
+    let last = -1;
+    for (let at = 0; k < text.length && at < name.length; at++) {
+      if (!sameCharacter(text[k], name[at], k === 0)) continue;
+      if (k === 0) first = at;
+      last = at;
+      k++;
+    }
+    // Characters left out between those kept: a beginning or a part of the name alone is no sure label (`[[塞爾維亞與蒙特內哥羅|塞尔维亚和黑山]]的`).
+    if (k >= MIN_SHORTENED && k < text.length && last - first + 1 > k) end = Math.max(end, k);
+  }
+  return end;
+}
+/** Fewer characters of a name in order are as often the words after a shorter label. */
+const MIN_SHORTENED = 4;
 
 /**
  * A label in Latin letters followed by Han ones, for a target whose names have no Latin letter: an

@@ -168,8 +168,9 @@ export class Workspace {
     const table = this.index.table();
     if (this.ordering?.table !== table) {
       const paced = () => finishPaced(table.sortingPages(), pacer(undefined, isPaused)).then(() => undefined);
+      const task: BackgroundTask = { task: 'order', ...table.orderInput };
       const done = workerScript && !table.isSorted
-        ? runOnWorker<Uint32Array>(workerScript, { task: 'order', ...table.orderInput } satisfies BackgroundTask).then((order) => (table.takeOrder(order) ? undefined : paced()), paced)
+        ? runOnWorker<Uint32Array>(workerScript, task).then((order) => (table.takeOrder(order) ? undefined : paced()), paced)
         : paced();
       this.ordering = { table, done };
     }
