@@ -20,6 +20,7 @@ import { hover } from './features/hover';
 import { definition } from './features/definition';
 import { documentLinks } from './features/documentLinks';
 import { references, backlinkLens } from './features/references';
+import { linksIn, linksOut, prepareLinkHierarchy } from './features/linkHierarchy';
 import { prepareRename, rename, willRenameFiles } from './features/rename';
 import { completion } from './features/completion';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
@@ -311,6 +312,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       referencesProvider: true,
+      callHierarchyProvider: true,
       renameProvider: { prepareProvider: true },
       completionProvider: { triggerCharacters: ['/', '['] },
       documentSymbolProvider: true,
@@ -448,6 +450,23 @@ connection.onReferences(async (params, token) => {
   const page = await requestPage(params.textDocument.uri, token);
   if (!page) return null;
   return references(page, workspace, page.document.offsetAt(params.position), openDocument, settings.maxPageSize, () => token.isCancellationRequested);
+});
+
+connection.languages.callHierarchy.onPrepare(async (params, token) => {
+  const page = await requestPage(params.textDocument.uri, token);
+  return page ? prepareLinkHierarchy(page, workspace, page.document.offsetAt(params.position)) : null;
+});
+
+connection.languages.callHierarchy.onIncomingCalls(async (params, token) => {
+  await graphReady();
+  const file = filePath(params.item.uri);
+  return file ? linksIn(workspace, file, openDocument, settings.maxPageSize, () => token.isCancellationRequested) : null;
+});
+
+connection.languages.callHierarchy.onOutgoingCalls(async (params) => {
+  await ready;
+  const file = filePath(params.item.uri);
+  return file ? linksOut(workspace, file, openDocument, settings.maxPageSize) : null;
 });
 
 connection.onCodeLens(async (params, token) => {

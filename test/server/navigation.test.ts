@@ -1,12 +1,12 @@
 // Corpus-wide features over LSP against the bundled server: references and the backlink lens,
-// rename (files really moved), willRenameFiles, completion, symbols, folding, fix-all.
+// the call hierarchy (what links here, what a page links), rename (files really moved), willRenameFiles, completion, symbols, folding, fix-all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
-  CodeAction, CodeLens, CompletionList, DocumentSymbol, FoldingRange, Location, TextEdit, WorkspaceEdit, WorkspaceSymbol,
+  CallHierarchyIncomingCall, CallHierarchyItem, CallHierarchyOutgoingCall, CodeAction, CodeLens, CompletionList, DocumentSymbol, FoldingRange, Location, TextEdit, WorkspaceEdit, WorkspaceSymbol,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from './lspClient';
@@ -84,6 +84,26 @@ test('references from inside the page itself; the lens counts linking pages', as
   assert.equal(lenses[0].command!.title, '3 pages link here');
   assert.equal(lenses[0].command!.command, 'wikiMarkdown.showBacklinks');
   assert.deepEqual(lenses[0].range.start, { line: 0, character: 0 });
+});
+
+test('call hierarchy: the pages linking a page, and the pages a page links, each with its links to it', async () => {
+  const uri = pathToFileURL(ws.page('甲.md')).href;
+  const [root, ...more] = await client.request<CallHierarchyItem[]>('textDocument/prepareCallHierarchy', { textDocument: { uri }, position: pos(LINKS_BY_TITLE_AND_VARIANT, '[目标]') });
+  assert.equal(more.length, 0);
+  assert.equal(root.name, '目标', 'the page the link under the cursor reaches');
+  assert.equal(rel(root.uri), 'Page/目标.md');
+  const incoming = await client.requestUntil<CallHierarchyIncomingCall[]>('callHierarchy/incomingCalls', { item: root }, (r) => r.length >= 3);
+  // 甲 by title, variant and fragment; 乙 by wiki link and redirect; 丙 once.
+  assert.deepEqual(incoming.map((c) => `${c.from.name} ${c.fromRanges.length}`).sort(), ['丙 1', '乙 2', '甲 3']);
+  const yi = incoming.find((c) => c.from.name === '乙')!.from;
+  const outgoing = await client.request<CallHierarchyOutgoingCall[]>('callHierarchy/outgoingCalls', { item: yi });
+  assert.deepEqual(outgoing.map((c) => `${c.to.name} ${c.fromRanges.length}`), ['目标 2', '其他 1'], 'in the order of their first link');
+  const yiDoc = TextDocument.create('x', 'markdown', 1, readFileSync(ws.page('乙.md'), 'utf8'));
+  assert.deepEqual(outgoing.flatMap((c) => c.fromRanges).map((r) => yiDoc.getText(r).slice(0, 4)), ['[目标]', '[靶子]', '[其他]'], 'the ranges are the links, in the page they are in');
+  // A file that is no page of the index is not read.
+  const notAPage = { ...root, uri: pathToFileURL(join(ws.root, '..', 'elsewhere.md')).href };
+  assert.deepEqual(await client.request('callHierarchy/outgoingCalls', { item: notAPage }), []);
+  assert.deepEqual(await client.request('callHierarchy/incomingCalls', { item: notAPage }), []);
 });
 
 test('rename: moves the file and rewrites every local link to it; nothing else changes', async () => {

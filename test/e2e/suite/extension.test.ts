@@ -149,6 +149,21 @@ suite('Wiki Markdown in VS Code', () => {
     assert.deepEqual(uris, [page('AmigaOS.md').toString()]);
   });
 
+  test("VS Code's call hierarchy shows what links a page and what a page links, with the links", async () => {
+    const dragonfly = await open('DragonFly_BSD.md');
+    const link = linkRange(dragonfly, '[AmigaOS]');
+    const [item] = await vscode.commands.executeCommand<vscode.CallHierarchyItem[]>('vscode.prepareCallHierarchy', dragonfly.uri, link.start.translate(0, 2));
+    assert.equal(item.name, 'AmigaOS');
+    assert.equal(item.uri.toString(), page('AmigaOS.md').toString());
+    const incoming = await waitFor('the pages linking AmigaOS', async () => {
+      const calls = await vscode.commands.executeCommand<vscode.CallHierarchyIncomingCall[]>('vscode.provideIncomingCalls', item);
+      return calls.find((c) => c.from.name === 'DragonFly BSD');
+    });
+    assert.ok(incoming.fromRanges.some((r) => r.isEqual(link)), 'the link itself');
+    const outgoing = await vscode.commands.executeCommand<vscode.CallHierarchyOutgoingCall[]>('vscode.provideOutgoingCalls', incoming.from);
+    assert.ok(outgoing.some((c) => c.to.name === 'AmigaOS' && c.fromRanges.some((r) => r.isEqual(link))));
+  });
+
   test('the link-trail quick fix, applied, moves the trail out of the link and changes nothing else', async () => {
     const before = amiga.getText();
     const range = linkRange(amiga, '[32位处理器]');
