@@ -82,13 +82,18 @@ export async function runInWorkers<T, R, M = T>(
   })));
 }
 
+/** The young generation of a one-task worker (`runOnWorker`), in MB. */
+const YOUNG_GENERATION_MB = 2;
+
 /**
  * Runs `script` on a thread of its own with `data`, in the background (at the lowest priority, as a
  * pool given `isPaused`), and resolves with the one message it answers; rejects if it fails or ends first.
  */
 export function runOnWorker<R>(script: string, data: unknown): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: data, argv: [BACKGROUND_ARG] });
+    // A small young generation: with the default one, the process kept 15 MB more after the worker
+    // had ended (200k titles put in order), and the first link graph's peak rose by 30-50 MB.
+    const worker = new Worker(script, { workerData: data, argv: [BACKGROUND_ARG], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.once('message', (result: R) => {
       resolve(result);
       void worker.terminate();
