@@ -1,6 +1,6 @@
 // An in-memory FileSystem for workspace and feature tests: files, folders and symlinks, no disk.
 import * as path from 'node:path';
-import type { DirEntry, FileBytes, FileStat, FileSystem } from '../../server/src/workspace/fileSystem';
+import type { DirEntry, FileBytes, FileStamp, FileStat, FileSystem } from '../../server/src/workspace/fileSystem';
 
 type Node = { kind: 'file'; data: Uint8Array; writable: boolean } | { kind: 'dir' } | { kind: 'link'; target: string };
 
@@ -56,9 +56,10 @@ export class MemoryFileSystem implements FileSystem {
     return undefined;
   }
 
-  async readRegularFile(p: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined> {
+  async readRegularFile(p: string, maxBytes: number, unless?: FileStamp): Promise<FileBytes | 'unchanged' | 'symlink' | 'not-a-file' | undefined> {
     const file = this.regularFile(p);
-    return typeof file === 'object' ? { bytes: file.data.subarray(0, maxBytes), size: file.data.length, mtimeMs: 0 } : file;
+    if (typeof file !== 'object') return file;
+    return unless && unless.mtimeMs === 0 && unless.size === file.data.length ? 'unchanged' : { bytes: file.data.subarray(0, maxBytes), size: file.data.length, mtimeMs: 0 };
   }
 
   /** In parts of an odd size, so that what takes a file apart meets boundaries anywhere. */

@@ -1,11 +1,12 @@
 // The workspace layer on an in-memory file system: scanning, resolution, containment, reading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parsePage } from '../../server/src/parse';
 import { Workspace } from '../../server/src/workspace/workspace';
+import { nodeFileSystem } from '../../server/src/workspace/fileSystem';
 import { MemoryFileSystem } from './memoryFileSystem';
 
 function workspaceOf(fs: MemoryFileSystem) {
@@ -181,4 +182,23 @@ test('the title order made on a worker thread (the server\'s) is the one made he
     assert.equal(taken, fromWorker, script);
     assert.deepEqual([...ws.index.sortedTitles()], expected, script);
   }
+});
+
+test('a page whose file still has the stamp given is not read again ("unchanged"), on disk and in memory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wikimd-stamp-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'Page', 'A.md');
+  mkdirSync(join(dir, 'Page'));
+  writeFileSync(file, '**A**');
+  const onDisk = new Workspace(nodeFileSystem, () => undefined, [dir]);
+  const { mtimeMs, size } = statSync(file);
+  assert.equal(await onDisk.readPage(file, { mtimeMs, size }), 'unchanged');
+  for (const other of [{ mtimeMs: mtimeMs + 1, size }, { mtimeMs, size: size + 1 }]) {
+    const read = await onDisk.readPage(file, other);
+    assert.ok(typeof read === 'object' && 'bytes' in read && Buffer.from(read.bytes).toString() === '**A**' && read.stamp.mtimeMs === mtimeMs);
+  }
+  assert.deepEqual(await onDisk.readPage(join(dir, '..', 'B.md'), { mtimeMs, size }), { error: `not read: ${join(dir, '..', 'B.md')} is outside the workspace folders` }, 'outside: never looked at');
+  const { ws } = workspaceOf(new MemoryFileSystem({ '/ws/Page/A.md': '**A**' }));
+  assert.equal(await ws.readPage('/ws/Page/A.md', { mtimeMs: 0, size: 5 }), 'unchanged');
+  assert.ok(typeof (await ws.readPage('/ws/Page/A.md', { mtimeMs: 0, size: 4 })) === 'object');
 });

@@ -53,15 +53,23 @@ export interface CheckOptions {
 
 const SEVERITIES = ['error', 'error', 'warning', 'information', 'hint'] as const;
 
+/** Whether the last page's stamp had changed: the next one is opened at once rather than looked at with `stat` first (this thread's pages). */
+let openFirst = false;
+
 /** Checks a page; `known`, what the last run kept of it, spares the check when the page's text is unchanged. */
 export async function checkFile(workspace: Workspace, file: string, options: CheckOptions, known?: KnownFindings): Promise<FileResult> {
   const previous = known && options.previousFindings;
   // The same time and size: the same text, without reading it (as the persisted link graph assumes).
-  if (previous && (await workspace.hasStamp(file, known))) {
+  // Looked at with `stat` until a page's stamp has changed (a fresh checkout changes every one):
+  // then taken from the open file, which is read only if it changed too, until one has not.
+  let read = previous && openFirst ? await workspace.readPage(file, known) : undefined;
+  if (previous && (read === 'unchanged' || (!read && (await workspace.hasStamp(file, known))))) {
+    openFirst = false;
     const kept = keptFindings(file, previous, known, known, 'stamp', options.changedLookups);
     if (kept) return kept;
-  }
-  const read = await workspace.readPage(file);
+    read = undefined;
+  } else if (previous) openFirst = true;
+  if (!read || read === 'unchanged') read = await workspace.readPage(file);
   if ('error' in read) return { file, rows: [], problem: read.error, fixed: 0 };
   const digest = options.keepFindings ? pageDigest(read.bytes) : undefined;
   // Another time (a fresh checkout, a touched file) but the same bytes: not even decoded.

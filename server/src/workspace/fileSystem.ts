@@ -25,12 +25,16 @@ export interface FileStat {
 /** A file's first bytes (up to a limit), its whole size and its modification time. */
 export interface FileBytes { bytes: Uint8Array; size: number; mtimeMs: number }
 
+/** A file's modification time and size, as a file read last had them. */
+export interface FileStamp { mtimeMs: number; size: number }
+
 export interface FileSystem {
   /**
    * Reads at most `maxBytes` of a regular file without following a symlink at the path itself:
-   * 'symlink' when it is one, 'not-a-file' for a folder, device or pipe, undefined when missing.
+   * 'symlink' when it is one, 'not-a-file' for a folder, device or pipe, undefined when missing;
+   * 'unchanged', without reading it, when it still has the time and size `unless` says.
    */
-  readRegularFile(path: string, maxBytes: number): Promise<FileBytes | 'symlink' | 'not-a-file' | undefined>;
+  readRegularFile(path: string, maxBytes: number, unless?: FileStamp): Promise<FileBytes | 'unchanged' | 'symlink' | 'not-a-file' | undefined>;
   /**
    * Reads a regular file as `readRegularFile` does, but hands it to `onPart` in parts, in order, as
    * they arrive, and keeps none of them (a part's memory may be reused once `onPart` returns): a
@@ -93,11 +97,12 @@ function openRegularFile(path: string): { fd: number; size: number; mtimeMs: num
  * long loops yield to the event loop themselves (see Workspace.scanContents).
  */
 export const nodeFileSystem: FileSystem = {
-  async readRegularFile(path, maxBytes) {
+  async readRegularFile(path, maxBytes, unless) {
     const opened = openRegularFile(path);
     if (typeof opened !== 'object') return opened;
     const { fd, size, mtimeMs } = opened;
     try {
+      if (unless && unless.mtimeMs === mtimeMs && unless.size === size) return 'unchanged';
       const length = Math.min(size, maxBytes);
       const bytes = Buffer.allocUnsafe(length);
       let read = 0;

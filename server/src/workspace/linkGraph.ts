@@ -8,11 +8,12 @@
 // offsets per title into one array of pages), built on first use and then patched: pages recorded
 // since it was built are looked at directly until there are too many, when it is rebuilt.
 import type { ParsedPage } from '../parse';
+import type { FileStamp } from './fileSystem';
 import { HashSlots, PackedStrings, hashString } from './packed';
 import { finish, type Steps } from './pacing';
 
 /** A page's file stamp when its links were read, so a persisted graph can tell stale pages. */
-export interface PageStamp { mtimeMs: number; size: number }
+export type PageStamp = FileStamp;
 
 /** The graph as plain arrays, for the persisted index. */
 export interface LinkGraphData {

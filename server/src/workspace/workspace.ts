@@ -407,18 +407,23 @@ export class Workspace {
     return 'error' in read ? read : { ...decodePage(read), stamp: read.stamp };
   }
 
-  /** A page's bytes, read as `readText` reads them, not yet decoded: a page known by the digest of its bytes need not be. */
-  async readPage(file: string): Promise<PageBytes | { error: string }> {
+  /**
+   * A page's bytes, read as `readText` reads them, not yet decoded: a page known by the digest of
+   * its bytes need not be. 'unchanged', unread, when its file still has the stamp `unless` says.
+   */
+  readPage(file: string): Promise<PageBytes | { error: string }>;
+  readPage(file: string, unless: PageStamp | undefined): Promise<PageBytes | 'unchanged' | { error: string }>;
+  async readPage(file: string, unless?: PageStamp): Promise<PageBytes | 'unchanged' | { error: string }> {
     const outside = () => ({ error: `not read: ${file} is outside the workspace folders` });
     if (!this.roots.containsLexically(file)) return outside();
     let read: Awaited<ReturnType<FileSystem['readRegularFile']>>;
     try {
       // One open that refuses a symlink: pages are regular files, so the common case costs no lstat or stat.
-      read = await this.fs.readRegularFile(file, this.options.maxFileBytes);
+      read = await this.fs.readRegularFile(file, this.options.maxFileBytes, unless);
       if (read === 'symlink') {
         const real = await this.fs.realPath(file);
         if (!real || !(await this.roots.containsRealPath(real))) return outside();
-        read = await this.fs.readRegularFile(real, this.options.maxFileBytes);
+        read = await this.fs.readRegularFile(real, this.options.maxFileBytes, unless);
         if (read === 'symlink') return { error: `cannot read ${file}: it changed while being read` };
       } else if (!(await this.roots.folderReallyInside(file))) return outside();
     } catch (e) {
@@ -426,6 +431,7 @@ export class Workspace {
     }
     if (read === undefined) return { error: `not found: ${file}` };
     if (read === 'not-a-file') return { error: `not a file: ${file}` };
+    if (read === 'unchanged') return read;
     const { bytes, size, mtimeMs } = read;
     if (bytes.subarray(0, 8192).includes(0)) return { error: `skipped ${file}: binary content` };
     return { bytes, complete: size <= this.options.maxFileBytes, stamp: { mtimeMs, size } };
