@@ -62,14 +62,17 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
   // The same time and size: the same text, without reading it (as the persisted link graph assumes).
   // Looked at with `stat` until a page's stamp has changed (a fresh checkout changes every one):
   // then taken from the open file, which is read only if it changed too, until one has not.
-  let read = previous && openFirst ? await workspace.readPage(file, known) : undefined;
-  if (previous && (read === 'unchanged' || (!read && (await workspace.hasStamp(file, known))))) {
-    openFirst = false;
-    const kept = keptFindings(file, previous, known, known, 'stamp', options.changedLookups);
-    if (kept) return kept;
-    read = undefined;
-  } else if (previous) openFirst = true;
-  if (!read || read === 'unchanged') read = await workspace.readPage(file);
+  let read: Awaited<ReturnType<Workspace['readPage']>> | undefined;
+  if (previous) {
+    read = openFirst ? await workspace.readPage(file, known) : undefined;
+    const unchanged = read === 'unchanged' || (read === undefined && (await workspace.hasStamp(file, known)));
+    openFirst = !unchanged;
+    if (unchanged) {
+      const kept = keptFindings(file, previous, known, known, 'stamp', options.changedLookups);
+      if (kept) return kept;
+    }
+  }
+  if (read === undefined || read === 'unchanged') read = await workspace.readPage(file);
   if ('error' in read) return { file, rows: [], problem: read.error, fixed: 0 };
   const digest = options.keepFindings ? pageDigest(read.bytes) : undefined;
   // Another time (a fresh checkout, a touched file) but the same bytes: not even decoded.

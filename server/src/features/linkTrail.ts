@@ -237,8 +237,8 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
  * letters or Hangul syllables of a long name are too easily found in order by chance.)
  */
 function shortenedNameLabelEnd(text: string, names: readonly string[]): number {
+  if (!hasHan(text[0])) return -1;
   let end = -1;
-  if (!hasHan(text[0])) return end;
   for (const name of names) {
     if (name.length > MAX_TITLE_BYTES || !hasHan(name[name.length - 1])) continue;
     let k = 0;

@@ -368,11 +368,6 @@ export class EntryTable {
     return this.parts.sorted.length > 0 || this.size === 0;
   }
 
-  /** What `pageTitleOrder` puts in order, to be sent to a worker thread. */
-  get orderInput(): { titles: PackedStrings; redirect: Uint8Array } {
-    return { titles: this.parts.titles, redirect: this.parts.redirect };
-  }
-
   /** Takes the order of its titles a worker thread made (`pageTitleOrder`); false, taking nothing, for one that cannot be theirs. */
   takeOrder(sorted: Uint32Array): boolean {
     if (this.isSorted) return true;

@@ -121,8 +121,8 @@ export function titleVariants(title: string): string[] {
  * other keys. Asked for every missing title, and almost always none: a title in which no phrase of
  * the tables can start and no character converts to another key has none, known without
  * converting it or keeping it in the cache (`mayHavePhraseVariant`, once a thousand titles were
- * converted); those with none share one empty list, so that a cache
- * of 200,000 titles is not also 200,000 lists for the collector to walk.
+ * converted); those with none share one empty list, so that a cache of 200,000 titles is not also
+ * 200,000 lists for the collector to walk.
  */
 export function phraseVariants(title: string): readonly string[] {
   if (!HAN.test(title) || (converted >= CONVERTED_BEFORE_QUICK_TEST && !mayHavePhraseVariant(title))) return NONE;

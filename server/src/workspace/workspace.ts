@@ -168,7 +168,7 @@ export class Workspace {
     const table = this.index.table();
     if (this.ordering?.table !== table) {
       const paced = () => finishPaced(table.sortingPages(), pacer(undefined, isPaused)).then(() => undefined);
-      const task: BackgroundTask = { task: 'order', ...table.orderInput };
+      const task: BackgroundTask = { task: 'order', titles: table.parts.titles, redirect: table.parts.redirect };
       const done = workerScript && !table.isSorted
         ? runOnWorker<Uint32Array>(workerScript, task).then((order) => (table.takeOrder(order) ? undefined : paced()), paced)
         : paced();
