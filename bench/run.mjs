@@ -4,7 +4,7 @@
 //   (default 5000, the peer is slow) — our CLI against vscode-markdown-languageservice.
 // Prints a table and writes bench/results.json. Numbers only: no pass/fail here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,11 @@ function withPagesAdded(dir, count, during) {
 
 /** The counts per code from the CLI's summary table. */
 const countsFrom = (summary) => Object.fromEntries([...summary.matchAll(/^  ([a-z-]+) +(\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+/** The kind of file system a folder is on, by its magic number: the floor is a disk's speed, or memory's (tmpfs). */
+function fileSystemOf(dir) {
+  const type = statfsSync(dir).type;
+  return { 0x01021994: 'tmpfs', 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' }[type] ?? `0x${type.toString(16)}`;
+}
 const round = (x, d = 2) => (x === null || x === undefined ? null : Math.round(x * 10 ** d) / 10 ** d);
 const top = mkdtempSync(path.join(os.tmpdir(), 'wikimd-bench-'));
 const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, memGB: round(os.totalmem() / 2 ** 30, 1), node: process.version }, pages, comparePages, seed };
@@ -82,7 +87,7 @@ try {
   say(given ? `using ${full}` : `generating ${pages} pages`);
   let t0 = Date.now();
   const generated = given ? { bytes: corpusBytes(full) } : generateCorpus({ pages, out: full, seed });
-  results.corpus = { pages, megabytes: round(generated.bytes / 1e6, 1), generateSeconds: given ? null : round((Date.now() - t0) / 1000, 1) };
+  results.corpus = { pages, megabytes: round(generated.bytes / 1e6, 1), generateSeconds: given ? null : round((Date.now() - t0) / 1000, 1), fileSystem: fileSystemOf(full) };
 
   // The floor is read twice, before the CLI and after it: how much of the corpus the disk's cache
   // holds makes one read of every byte take anywhere from 16 s to 211 s here. The faster is the floor.
@@ -147,7 +152,7 @@ writeFileSync(path.join(ROOT, 'bench/results.json'), `${JSON.stringify(results, 
 const s = results.server;
 const c = results.compare;
 const lines = [
-  `corpus: ${results.corpus.pages} pages, ${results.corpus.megabytes} MB (generated in ${results.corpus.generateSeconds} s); ${results.machine.cpus} cores`,
+  `corpus: ${results.corpus.pages} pages, ${results.corpus.megabytes} MB (generated in ${results.corpus.generateSeconds} s) on ${results.corpus.fileSystem}; ${results.machine.cpus} cores`,
   '',
   '| what | ours | peer | ratio | target |',
   '|---|---|---|---|---|',
