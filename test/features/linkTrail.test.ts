@@ -107,9 +107,12 @@ test('the redirects to a page are names of it: the label ends after one (`ISO` �
 test('piped labels that are a form of a name: its stem or end, a last name, a state form, a section, an abbreviation', () => {
   assert.equal(sureTrailOf('[三次方向](../Page/三次站.md "wikilink")'), '方向', 'the title without its last character');
   assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
+  assert.equal(sureTrailOf('[惠普和](https://zh.wikipedia.org/wiki/惠普公司 "wikilink")'), '和', 'the title without its company form');
+  assert.equal(sureTrailOf('[阿里巴巴集团的](../Page/阿里巴巴公司.md "wikilink")'), '的', 'nor another company form after it');
   assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), undefined, 'the last character just after: another form of the title');
   assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
   assert.equal(sureTrailOf('[代數觀念](../Page/抽象代数.md "wikilink")'), '觀念', 'two of a title of four');
+  assert.equal(sureTrailOf('[元件和服務](https://zh.wikipedia.org/wiki/軟體組件 "wikilink")'), '和服務', "or of a regional phrase variant of it (`軟體元件`)");
   assert.equal(sureTrailOf('[数学的](../Page/代数学.md "wikilink")'), undefined, 'not of a title of three');
   assert.equal(sureTrailOf('[어족내의](../Page/코이산_어족.md "wikilink")'), undefined, 'nor two Hangul syllables');
   assert.equal(sureTrailOf('[波斯尼亞黑塞哥維那](../Page/波斯尼亚和黑塞哥维那.md "wikilink")'), undefined, 'not its first ones');
@@ -130,6 +133,8 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[CLI和](../Page/通用中间语言.md "wikilink")'), '和', 'one Han letter that begins no name');
   assert.equal(sureTrailOf('[IC卡](../Page/集成电路卡.md "wikilink")'), undefined, 'one that may');
   assert.equal(sureTrailOf('[Windows作業系統](https://zh.wikipedia.org/wiki/Microsoft_Windows "wikilink")'), undefined, 'a title in Latin letters: the Han letters may be the label');
+  assert.equal(sureTrailOf('[GUI工具包的](https://zh.wikipedia.org/wiki/Graphical_user_interface "wikilink")'), '工具包的', "unless the label is the initials of the title's words");
+  assert.equal(sureTrailOf('[MW作業系統](https://zh.wikipedia.org/wiki/Microsoft_Windows_NT "wikilink")'), undefined, 'all of them');
 });
 
 test('links pandoc wrote as HTML in a table: the same trails, fixed after `</a>`', () => {

@@ -180,7 +180,7 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
     }
   }
   if (end < 0) end = delimitedLabelEnd(text, names);
-  if (end < 0) end = namePartLabelEnd(text, names);
+  if (end < 0) end = namePartLabelEnd(text, [...names, ...names.flatMap(phraseVariants)]);
   if (end < 0) end = latinLabelEnd(text, names);
   if (end < 0) end = shortenedNameLabelEnd(text, names);
   if (end > 0) {
@@ -203,7 +203,8 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
 }
 
 /**
- * A label that is part of a Han name: the name without its last character, a word of kind
+ * A label that is part of a Han name: the name without its last character or its company form
+ * (`[[惠普公司|惠普]]和`), a word of kind
  * (`[[三次站|三次]]方向`, `[[斯拉夫语族|斯拉夫语]]是`, `[[分配律|分配]]給`), or its last characters
  * (`[[洞朗对峙事件|对峙事件]]发生后`, `[[抽象代数|代數]]觀念`; `minNamePart`). Not its beginning, which a
  * label often goes on from in words of its own (`[[波斯尼亚和黑塞哥维那|波斯尼亞黑塞哥維那]]`). -1 when the
@@ -218,9 +219,16 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
       let k = 0;
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
       // (The whole name matched is not looked for here: `knownLabelEnd` has taken it.)
-      const stem = from === 0 && k === name.length - 1 && k >= 2;
+      const company = COMPANY_FORMS.has(name.slice(k));
+      const stem = from === 0 && k >= 2 && (k === name.length - 1 || company);
       const suffix = from > 0 && from + k === name.length && k >= minNamePart(name);
       if (k <= end || !(stem || suffix)) continue;
+      if (company) {
+        // Or with another company form (`[[阿里巴巴公司|阿里巴巴集团]]的`).
+        for (const form of COMPANY_FORMS) k = Math.max(k, matchName(text, form, k));
+        end = k;
+        continue;
+      }
       // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
       const next = from + k < name.length ? variantKey(name[from + k]) : undefined;
       if (next !== undefined && [...text.slice(k, k + STEM_LOOKAHEAD)].some((c) => variantKey(c) === next)) continue;
@@ -262,22 +270,29 @@ const MIN_SHORTENED = 4;
  * A label in Latin letters followed by Han ones, for a target whose names have no Latin letter: an
  * abbreviation or a name in its own script (`[[互联网名称与数字地址分配机构|ICANN]]宣布`). Where the
  * title has Latin letters, a label that goes on in Han is as often a name of its own
- * (`[[Microsoft Windows|Windows作業系統]]`, `[[J2EE|Java平臺企業版]]`).
+ * (`[[Microsoft Windows|Windows作業系統]]`, `[[J2EE|Java平臺企業版]]`), unless the label is the
+ * initials of the title's words (`[[Graphical user interface|GUI]]工具包的`).
  * The Han letters are a trail when they are two or more, or one that only ever follows a word
  * (`[[通用中间语言|CLI]]和`; not `[[集成电路卡|IC卡]]`). -1 when the text is not such.
  */
 function latinLabelEnd(text: string, names: readonly string[]): number {
-  if (names.some((name) => /[A-Za-z]/.test(name))) return -1;
   const label = LATIN_LABEL.exec(text)?.[0];
   if (!label || label.replace(/[^A-Za-z]/g, '').length < 2) return -1;
+  if (names.some((name) => /[A-Za-z]/.test(name)) && !names.some((name) => initialsOf(name) === label.toUpperCase())) return -1;
   const han = HAN_RUN.exec(text.slice(label.length))?.[0] ?? '';
   return han.length >= 2 || (han.length === 1 && FOLLOWING_WORDS.includes(han)) ? label.length : -1;
 }
+
+/** The first letters of a name's words, upper case (`Graphical user interface` → `GUI`). */
+const initialsOf = (name: string) => name.split(/[\s_-]+/).filter(Boolean).map((word) => word[0]).join('').toUpperCase();
 
 const LATIN_LABEL = /^[A-Za-z0-9][A-Za-z0-9.#+\-\s]*[A-Za-z0-9.#+](?=\p{Script=Han})/u;
 const HAN_RUN = /^\p{Script=Han}+/u;
 /** Characters that begin no name: a trail of one of them is a word after the label (and, of, is, in, with). */
 const FOLLOWING_WORDS = '和的是在與与及等或於于為为也被將将由對对從从向';
+
+/** What follows a company's name in its formal name (`[[惠普公司|惠普]]和`). */
+const COMPANY_FORMS = new Set(['公司', '有限公司', '股份有限公司', '集团', '集團']);
 
 /** What follows a country's name in its formal name: `捷克共和國`, `大不列顛及北愛爾蘭聯合王國`. */
 const STATE_FORMS = ['共和国', '联合王国', '王国', '帝国', '公国', '联邦', '酋长国'];
