@@ -109,7 +109,8 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
   assert.equal(sureTrailOf('[惠普和](https://zh.wikipedia.org/wiki/惠普公司 "wikilink")'), '和', 'the title without its company form');
   assert.equal(sureTrailOf('[阿里巴巴集团的](../Page/阿里巴巴公司.md "wikilink")'), '的', 'nor another company form after it');
-  assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), undefined, 'the last character just after: another form of the title');
+  assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), '的诏书', 'the title with a character put in');
+  assert.equal(sureTrailOf('[中华人民共和国的](../Page/中华民国.md "wikilink")'), undefined, 'not three');
   assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
   assert.equal(sureTrailOf('[代數觀念](../Page/抽象代数.md "wikilink")'), '觀念', 'two of a title of four');
   assert.equal(sureTrailOf('[元件和服務](https://zh.wikipedia.org/wiki/軟體組件 "wikilink")'), '和服務', "or of a regional phrase variant of it (`軟體元件`)");

@@ -183,6 +183,7 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
   if (end < 0) end = namePartLabelEnd(text, [...names, ...names.flatMap(phraseVariants)]);
   if (end < 0) end = latinLabelEnd(text, names);
   if (end < 0) end = shortenedNameLabelEnd(text, names);
+  if (end < 0) end = lengthenedNameLabelEnd(text, names);
   if (end > 0) {
     // A country's name goes on with its state form (`[[捷克|捷克共和國]]及`): never a trail of its own.
     for (const form of STATE_FORMS) {
@@ -263,6 +264,27 @@ function shortenedNameLabelEnd(text: string, names: readonly string[]): number {
   }
   return end;
 }
+/**
+ * A label that is a Han name with a character or two put in (`[[嘉庆帝|嘉庆皇帝]]的`): from its first
+ * character to its last, every one of them in order. -1 when there is none.
+ */
+function lengthenedNameLabelEnd(text: string, names: readonly string[]): number {
+  if (!hasHan(text[0])) return -1;
+  let end = -1;
+  for (const name of names) {
+    if (name.length < 3 || name.length > MAX_TITLE_BYTES || !hasHan(name[name.length - 1])) continue;
+    let k = 0;
+    let at = 0;
+    for (; at < text.length && at < name.length + MAX_PUT_IN && k < name.length; at++) {
+      if (sameCharacter(text[at], name[k], k === 0)) k++;
+      else if (k === 0) break;
+    }
+    if (k === name.length && at > name.length && at < text.length) end = Math.max(end, at);
+  }
+  return end;
+}
+const MAX_PUT_IN = 2;
+
 /** Fewer characters of a name in order are as often the words after a shorter label. */
 const MIN_SHORTENED = 4;
 
