@@ -220,7 +220,7 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
       let k = 0;
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
       // (The whole name matched is not looked for here: `knownLabelEnd` has taken it.)
-      const company = COMPANY_FORMS.has(name.slice(k));
+      const company = from === 0 && COMPANY_FORMS.has(name.slice(k));
       const stem = from === 0 && k >= 2 && (k === name.length - 1 || company);
       const suffix = from > 0 && from + k === name.length && k >= minNamePart(name);
       if (k <= end || !(stem || suffix)) continue;
@@ -264,6 +264,10 @@ function shortenedNameLabelEnd(text: string, names: readonly string[]): number {
   }
   return end;
 }
+
+/** Fewer characters of a name in order are as often the words after a shorter label. */
+const MIN_SHORTENED = 4;
+
 /**
  * A label that is a Han name with a character or two put in (`[[嘉庆帝|嘉庆皇帝]]的`): from its first
  * character to its last, every one of them in order. -1 when there is none.
@@ -283,10 +287,8 @@ function lengthenedNameLabelEnd(text: string, names: readonly string[]): number 
   }
   return end;
 }
+/** At most this many characters put in a name. */
 const MAX_PUT_IN = 2;
-
-/** Fewer characters of a name in order are as often the words after a shorter label. */
-const MIN_SHORTENED = 4;
 
 /**
  * A label in Latin letters followed by Han ones, for a target whose names have no Latin letter: an
