@@ -238,7 +238,8 @@ async function indexWorkspace() {
     const ordered = current.orderTitles(userIsTyping, BACKGROUND_WORKER);
     const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
     await linksReady;
-    await ordered;
+    // Prefix search still works without the order: a failure costs completion time, never the graph.
+    await ordered.catch((e) => connection.console.error(`putting the titles in order failed: ${(e as Error).stack}`));
     progress?.begin(from === 'persisted' || current.links.progress.complete ? 'Wiki Markdown: checking pages against the persisted index' : 'Wiki Markdown: reading pages', 0, undefined, true);
     await current.scanContents(
       () => scan.cancelled || (progress?.token.isCancellationRequested ?? false),
