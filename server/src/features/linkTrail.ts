@@ -170,26 +170,20 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
     end = Math.max(end, matched);
   }
   // Characters meet in matchName; phrases (`軟體`, `软件`) only through the phrase variants, converted when no name matched.
-  if (end < 0) {
-    for (const name of names) {
-      for (const variant of phraseVariants(name)) {
-        const matched = matchName(text, variant);
-        if (matched === text.length) return null;
-        end = Math.max(end, matched);
-      }
-    }
+  const variants = end < 0 ? names.flatMap(phraseVariants) : [];
+  for (const variant of variants) {
+    const matched = matchName(text, variant);
+    if (matched === text.length) return null;
+    end = Math.max(end, matched);
   }
   if (end < 0) end = delimitedLabelEnd(text, names);
-  if (end < 0) end = namePartLabelEnd(text, [...names, ...names.flatMap(phraseVariants)]);
+  if (end < 0) end = namePartLabelEnd(text, [...names, ...variants]);
   if (end < 0) end = latinLabelEnd(text, names);
   if (end < 0) end = shortenedNameLabelEnd(text, names);
   if (end < 0) end = lengthenedNameLabelEnd(text, names);
   if (end > 0) {
     // A country's name goes on with its state form (`[[捷克|捷克共和國]]及`): never a trail of its own.
-    for (const form of STATE_FORMS) {
-      const after = matchName(text, form, end);
-      if (after > 0) { end = after; break; }
-    }
+    end = afterForm(text, STATE_FORMS, end);
     if (end === text.length) return null;
     // A label of another target that extends a name of this one (`不丹` → `不丹政府`) ends it later.
     for (const label of context.pageLabels) if (label.length > end && label.length < text.length && text.startsWith(label)) end = label.length;
@@ -226,8 +220,7 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
       if (k <= end || !(stem || suffix)) continue;
       if (company) {
         // Or with another company form (`[[阿里巴巴公司|阿里巴巴集团]]的`).
-        for (const form of COMPANY_FORMS) k = Math.max(k, matchName(text, form, k));
-        end = k;
+        end = afterForm(text, COMPANY_FORMS, k);
         continue;
       }
       // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
@@ -314,6 +307,13 @@ const LATIN_LABEL = /^[A-Za-z0-9][A-Za-z0-9.#+\-\s]*[A-Za-z0-9.#+](?=\p{Script=H
 const HAN_RUN = /^\p{Script=Han}+/u;
 /** Characters that begin no name: a trail of one of them is a word after the label (and, of, is, in, with). */
 const FOLLOWING_WORDS = '和的是在與与及等或於于為为也被將将由對对從从向';
+
+/** Where the text goes on after the longest of `forms` found at `at` (`at` itself when none is). */
+function afterForm(text: string, forms: Iterable<string>, at: number): number {
+  let end = at;
+  for (const form of forms) end = Math.max(end, matchName(text, form, at));
+  return end;
+}
 
 /** What follows a company's name in its formal name (`[[惠普公司|惠普]]和`). */
 const COMPANY_FORMS = new Set(['公司', '有限公司', '股份有限公司', '集团', '集團']);
