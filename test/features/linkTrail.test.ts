@@ -110,6 +110,7 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[惠普和](https://zh.wikipedia.org/wiki/惠普公司 "wikilink")'), '和', 'the title without its company form');
   assert.equal(sureTrailOf('[阿里巴巴集团的](../Page/阿里巴巴公司.md "wikilink")'), '的', 'nor another company form after it');
   assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), '的诏书', 'the title with a character put in');
+  assert.equal(trailOf('[復仇者聯盟4：終局之戰](../Page/復仇者聯盟：終局之戰.md "wikilink")'), undefined, 'the whole text is the title with a character put in: nothing swallowed, not even a guess');
   assert.equal(sureTrailOf('[中华人民共和国的](../Page/中华民国.md "wikilink")'), undefined, 'not three');
   assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
   assert.equal(sureTrailOf('[代數觀念](../Page/抽象代数.md "wikilink")'), '觀念', 'two of a title of four');
@@ -157,6 +158,12 @@ test('a guess offers the other places the label may end; a known trail none', ()
   assert.equal(guess.sure, false);
   assert.deepEqual(guess.alternatives.map((a) => a.text), ['性和', '和'], 'at each word boundary, nearest first');
   assert.deepEqual(findLinkTrail('[阿拉木图的一次](../Page/阿拉木图.md "wikilink")', parsePage('[阿拉木图的一次](../Page/阿拉木图.md "wikilink")').links[0], undefined, context())!.alternatives, []);
+});
+
+test('a guess never ends a label at a separator: the words after it are the label\'s', () => {
+  assert.equal(trailOf('[蜘蛛俠：不戰無歸](../Page/蜘蛛人：無家日.md "wikilink")'), undefined);
+  assert.equal(trailOf('[蜘蛛俠、不戰無歸](../Page/蜘蛛人：無家日.md "wikilink")'), undefined);
+  assert.equal(trailOf('[《申报》等地图](../Page/申报日刊.md "wikilink")'), '等地图', 'a closing mark may end one');
 });
 
 test('the trail span covers exactly the swallowed characters', () => {

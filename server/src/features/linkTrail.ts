@@ -263,7 +263,8 @@ const MIN_SHORTENED = 4;
 
 /**
  * A label that is a Han name with a character or two put in (`[[嘉庆帝|嘉庆皇帝]]的`): from its first
- * character to its last, every one of them in order. -1 when there is none.
+ * character to its last, every one of them in order. The whole text may be one
+ * (`[[復仇者聯盟：終局之戰|復仇者聯盟4：終局之戰]]`): nothing was swallowed. -1 when there is none.
  */
 function lengthenedNameLabelEnd(text: string, names: readonly string[]): number {
   if (!hasHan(text[0])) return -1;
@@ -276,7 +277,7 @@ function lengthenedNameLabelEnd(text: string, names: readonly string[]): number 
       if (sameCharacter(text[at], name[k], k === 0)) k++;
       else if (k === 0) break;
     }
-    if (k === name.length && at > name.length && at < text.length) end = Math.max(end, at);
+    if (k === name.length && at > name.length) end = Math.max(end, at);
   }
   return end;
 }
@@ -352,9 +353,13 @@ function guessLabelEnd(text: string, names: readonly string[], language: WikiLan
   let letters = letterTailStart(text);
   // Latin letters after a mark are more often a name going on (`.NET聯合會`, `EC-DSA`) than a trail.
   if (letters < text.length && text.charCodeAt(letters) < 0x80) letters = 0;
+  // A label does not end in a separator: the words after one are the label's (`[[蜘蛛人：無家日|蜘蛛俠：不戰無歸]]`).
+  if (letters > 0 && SEPARATORS.includes(text[letters - 1])) return undefined;
   const end = Math.max(letters, sharedWordsEnd(text, names, language) ?? 0);
   return end > 0 ? end : undefined;
 }
+
+const SEPARATORS = '：:，,、；;·・';
 
 /** The character (a whole code point) that ends at `end`. */
 function characterBefore(text: string, end: number): string {
