@@ -123,7 +123,7 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[中印洞朗对峙及其影响](../Page/2017年中印军队洞朗对峙事件.md "wikilink")'), '及其影响');
   assert.equal(sureTrailOf('[塞尔维亚和黑山的](../Page/塞爾維亞與蒙特內哥羅.md "wikilink")'), undefined, 'none left out between them: its beginning alone is no sure label');
   assert.equal(sureTrailOf('[西语美的](../Page/西班牙语美洲.md "wikilink")'), undefined, 'three characters in order are too few');
-  assert.equal(sureTrailOf('[Windows NT的](../Page/Windows_New_Technology.md "wikilink")'), undefined, 'nor Latin letters, found in order in a long name by chance');
+  assert.equal(sureTrailOf('[Windows Tech的](../Page/Windows_New_Technology.md "wikilink")'), undefined, 'nor Latin letters, found in order in a long name by chance');
   assert.equal(sureTrailOf('[코이산 어족내의](../Page/코이산_제어.md "wikilink")'), undefined, 'nor Hangul syllables');
   assert.equal(sureTrailOf('[廷里會面](https://zh.wikipedia.org/wiki/格梅·廷里 "wikilink")'), '會面', "a person's last name");
   assert.equal(sureTrailOf('[捷克共和國及](../Page/捷克.md "wikilink")'), '及', "a country's formal name");
@@ -137,6 +137,10 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[Windows作業系統](https://zh.wikipedia.org/wiki/Microsoft_Windows "wikilink")'), undefined, 'a title in Latin letters: the Han letters may be the label');
   assert.equal(sureTrailOf('[GUI工具包的](https://zh.wikipedia.org/wiki/Graphical_user_interface "wikilink")'), '工具包的', "unless the label is the initials of the title's words");
   assert.equal(sureTrailOf('[MW作業系統](https://zh.wikipedia.org/wiki/Microsoft_Windows_NT "wikilink")'), undefined, 'all of them');
+  assert.equal(sureTrailOf('[Windows NT的](../Page/Windows_New_Technology.md "wikilink")'), '的', 'or its words, some of them as initials');
+  assert.equal(sureTrailOf('[Shared source CLI可以用於](https://zh.wikipedia.org/wiki/Shared_Source_Common_Language_Infrastructure "wikilink")'), '可以用於', 'in any case');
+  assert.equal(sureTrailOf('[ECMA標準規格](https://zh.wikipedia.org/wiki/Ecma_International "wikilink")'), '標準規格', "or the title's name without its organisation form");
+  assert.equal(sureTrailOf('[Java平臺企業版技術是](https://zh.wikipedia.org/wiki/Java_Platform,_Enterprise_Edition "wikilink")'), undefined, 'not its first word alone: the Han letters may be the rest of the name');
 });
 
 test('links pandoc wrote as HTML in a table: the same trails, fixed after `</a>`', () => {

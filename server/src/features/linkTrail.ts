@@ -288,21 +288,40 @@ const MAX_PUT_IN = 2;
  * A label in Latin letters followed by Han ones, for a target whose names have no Latin letter: an
  * abbreviation or a name in its own script (`[[互联网名称与数字地址分配机构|ICANN]]宣布`). Where the
  * title has Latin letters, a label that goes on in Han is as often a name of its own
- * (`[[Microsoft Windows|Windows作業系統]]`, `[[J2EE|Java平臺企業版]]`), unless the label is the
- * initials of the title's words (`[[Graphical user interface|GUI]]工具包的`).
+ * (`[[Microsoft Windows|Windows作業系統]]`, `[[J2EE|Java平臺企業版]]`), unless the label abbreviates
+ * the title (`abbreviates`: `[[Graphical user interface|GUI]]工具包的`,
+ * `[[Shared Source Common Language Infrastructure|Shared source CLI]]可以`) or is its name without
+ * an organisation's form (`[[Ecma International|ECMA]]標準規格`).
  * The Han letters are a trail when they are two or more, or one that only ever follows a word
  * (`[[通用中间语言|CLI]]和`; not `[[集成电路卡|IC卡]]`). -1 when the text is not such.
  */
 function latinLabelEnd(text: string, names: readonly string[]): number {
   const label = LATIN_LABEL.exec(text)?.[0];
   if (!label || label.replace(/[^A-Za-z]/g, '').length < 2) return -1;
-  if (names.some((name) => /[A-Za-z]/.test(name)) && !names.some((name) => initialsOf(name) === label.toUpperCase())) return -1;
+  if (names.some((name) => /[A-Za-z]/.test(name)) && !names.some((name) => abbreviates(label, name))) return -1;
   const han = HAN_RUN.exec(text.slice(label.length))?.[0] ?? '';
   return han.length >= 2 || (han.length === 1 && FOLLOWING_WORDS.includes(han)) ? label.length : -1;
 }
 
-/** The first letters of a name's words, upper case (`Graphical user interface` → `GUI`). */
-const initialsOf = (name: string) => name.split(/[\s_-]+/).filter(Boolean).map((word) => word[0]).join('').toUpperCase();
+/**
+ * Whether a Latin label stands for all the words of a name, or of the name without its last word
+ * when that is an organisation's form: each of its words, in order, for one word of the name (in
+ * any case) or the initials of several.
+ */
+function abbreviates(label: string, name: string): boolean {
+  const words = label.toUpperCase().split(/\s+/).filter(Boolean);
+  const nameWords = name.toUpperCase().split(/[\s_-]+/).filter(Boolean);
+  const covers = (i: number, j: number, end: number): boolean => {
+    if (i === words.length) return j === end;
+    if (nameWords[j] === words[i] && covers(i + 1, j + 1, end)) return true;
+    const n = words[i].length;
+    return n >= 2 && j + n <= end && nameWords.slice(j, j + n).every((w, k) => w[0] === words[i][k]) && covers(i + 1, j + n, end);
+  };
+  return covers(0, 0, nameWords.length) || (nameWords.length > 1 && ORGANISATION_FORMS.has(nameWords[nameWords.length - 1]) && covers(0, 0, nameWords.length - 1));
+}
+
+/** What follows an organisation's name in its full name, upper case (`Ecma International`). */
+const ORGANISATION_FORMS = new Set(['INTERNATIONAL', 'INC.', 'INC', 'CORPORATION', 'CORP.', 'LTD.', 'LTD', 'LIMITED', 'COMPANY', 'GROUP', 'GMBH', 'AG', 'FOUNDATION']);
 
 const LATIN_LABEL = /^[A-Za-z0-9][A-Za-z0-9.#+\-\s]*[A-Za-z0-9.#+](?=\p{Script=Han})/u;
 const HAN_RUN = /^\p{Script=Han}+/u;
