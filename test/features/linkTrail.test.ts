@@ -109,11 +109,17 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
   assert.equal(sureTrailOf('[惠普和](https://zh.wikipedia.org/wiki/惠普公司 "wikilink")'), '和', 'the title without its company form');
   assert.equal(sureTrailOf('[阿里巴巴集团的](../Page/阿里巴巴公司.md "wikilink")'), '的', 'nor another company form after it');
+  assert.equal(sureTrailOf('[株式会社ATLUS的连接子公司](https://zh.wikipedia.org/wiki/ATLUS "wikilink")'), '的连接子公司', 'a Japanese company form before the title');
+  assert.equal(sureTrailOf('[印度的](../Page/印度共和国.md "wikilink")'), '的', 'the title without its state form');
+  assert.equal(sureTrailOf('[中国产网络游戏](https://zh.wikipedia.org/wiki/中华人民共和国 "wikilink")'), '产网络游戏', "a country's short name");
+  assert.equal(sureTrailOf('[美國的](https://zh.wikipedia.org/wiki/美利坚合众国 "wikilink")'), '的');
+  assert.equal(sureTrailOf('[中山的](https://zh.wikipedia.org/wiki/中华人民共和国 "wikilink")'), undefined, 'not another word with its first character');
   assert.equal(sureTrailOf('[嘉庆皇帝的诏书](../Page/嘉庆帝.md "wikilink")'), '的诏书', 'the title with a character put in');
   assert.equal(trailOf('[復仇者聯盟4：終局之戰](../Page/復仇者聯盟：終局之戰.md "wikilink")'), undefined, 'the whole text is the title with a character put in: nothing swallowed, not even a guess');
   assert.equal(sureTrailOf('[中华人民共和国的](../Page/中华民国.md "wikilink")'), undefined, 'not three');
   assert.equal(sureTrailOf('[对峙事件发生后](../Page/洞朗对峙事件.md "wikilink")'), '发生后', "the title's last characters");
   assert.equal(sureTrailOf('[代數觀念](../Page/抽象代数.md "wikilink")'), '觀念', 'two of a title of four');
+  assert.equal(sureTrailOf('[算子伴随运算下的闭集](../Page/伴随算子.md "wikilink")'), undefined, "not when the title's beginning follows: the label goes on in it");
   assert.equal(sureTrailOf('[元件和服務](https://zh.wikipedia.org/wiki/軟體組件 "wikilink")'), '和服務', "or of a regional phrase variant of it (`軟體元件`)");
   assert.equal(sureTrailOf('[数学的](../Page/代数学.md "wikilink")'), undefined, 'not of a title of three');
   assert.equal(sureTrailOf('[어족내의](../Page/코이산_어족.md "wikilink")'), undefined, 'nor two Hangul syllables');

@@ -164,8 +164,10 @@ function isSpace(c: number): boolean {
  */
 function knownLabelEnd(text: string, names: readonly string[], context: TrailContext): number | null | undefined {
   let end = -1;
+  // A Japanese company's formal name puts its form first (`[[ATLUS|株式会社ATLUS]]的`).
+  const lead = LEADING_COMPANY_FORMS.find((form) => text.startsWith(form))?.length ?? 0;
   for (const name of names) {
-    const matched = matchName(text, name);
+    const matched = Math.max(matchName(text, name), lead ? matchName(text, name, lead) : -1);
     if (matched === text.length) return null;
     end = Math.max(end, matched);
   }
@@ -198,8 +200,8 @@ function knownLabelEnd(text: string, names: readonly string[], context: TrailCon
 }
 
 /**
- * A label that is part of a Han name: the name without its last character or its company form
- * (`[[惠普公司|惠普]]和`), a word of kind
+ * A label that is part of a Han name: the name without its last character or its company or state
+ * form (`[[惠普公司|惠普]]和`), a country's short name (`[[中华人民共和国|中国]]产`), a word of kind
  * (`[[三次站|三次]]方向`, `[[斯拉夫语族|斯拉夫语]]是`, `[[分配律|分配]]給`), or its last characters
  * (`[[洞朗对峙事件|对峙事件]]发生后`, `[[抽象代数|代數]]觀念`; `minNamePart`). Not its beginning, which a
  * label often goes on from in words of its own (`[[波斯尼亚和黑塞哥维那|波斯尼亞黑塞哥維那]]`). -1 when the
@@ -210,12 +212,14 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
   for (const name of names) {
     // A wiki title has at most 255 bytes; a longer name (a hostile URL) would make this quadratic walk long.
     if (name.length < 3 || name.length > MAX_TITLE_BYTES || name.charCodeAt(name.length - 1) < 0x3400) continue;
+    if (end < 2 && isShortStateName(text, name)) end = 2;
     for (let from = 0; from < name.length - 1; from++) {
       let k = 0;
       while (k < text.length && from + k < name.length && sameCharacter(text[k], name[from + k], k === 0)) k++;
       // (The whole name matched is not looked for here: `knownLabelEnd` has taken it.)
       const company = from === 0 && COMPANY_FORMS.has(name.slice(k));
-      const stem = from === 0 && k >= 2 && (k === name.length - 1 || company);
+      const state = from === 0 && k >= 2 && STATE_FORMS.some((form) => matchName(name, form, k) === name.length);
+      const stem = from === 0 && k >= 2 && (k === name.length - 1 || company || state);
       const suffix = from > 0 && from + k === name.length && k >= minNamePart(name);
       if (k <= end || !(stem || suffix)) continue;
       if (company) {
@@ -223,9 +227,10 @@ function namePartLabelEnd(text: string, names: readonly string[]): number {
         end = afterForm(text, COMPANY_FORMS, k);
         continue;
       }
-      // The name's next character just after is another form of the name (`[[嘉庆帝|嘉庆皇帝]]的`).
-      const next = from + k < name.length ? variantKey(name[from + k]) : undefined;
-      if (next !== undefined && [...text.slice(k, k + STEM_LOOKAHEAD)].some((c) => variantKey(c) === next)) continue;
+      // The label goes on in the name's other characters: the name's next one as another form of it
+      // (`[[嘉庆帝|嘉庆皇帝]]的`), or, after its end, its beginning (`[[伴随算子|算子伴随运算]]下的`).
+      const others = new Set([...(from === 0 ? name.slice(k, k + 1) : name.slice(0, from))].map(variantKey));
+      if (!state && [...text.slice(k, k + STEM_LOOKAHEAD)].some((c) => others.has(variantKey(c)))) continue;
       end = k;
     }
   }
@@ -334,6 +339,15 @@ function afterForm(text: string, forms: Iterable<string>, at: number): number {
   for (const form of forms) end = Math.max(end, matchName(text, form, at));
   return end;
 }
+
+/** A country's short name: the first character of its formal name and its last, 国 (`中华人民共和国` → `中国`). */
+function isShortStateName(text: string, name: string): boolean {
+  return name.length >= 4 && text.length > 2 && variantKey(name[name.length - 1]) === variantKey('国')
+    && sameCharacter(text[0], name[0], true) && sameCharacter(text[1], name[name.length - 1], false);
+}
+
+/** What comes before a Japanese company's name in its formal name. */
+const LEADING_COMPANY_FORMS = ['株式会社', '有限会社', '合同会社'];
 
 /** What follows a company's name in its formal name (`[[惠普公司|惠普]]和`). */
 const COMPANY_FORMS = new Set(['公司', '有限公司', '股份有限公司', '集团', '集團']);
