@@ -77,7 +77,8 @@ function evaluate(gen: '1' | '2023'): Record<string, Score> {
   const work = mkdtempSync(join(tmpdir(), `wikimd-eval-${gen}-`));
   try {
     const sources = new Map<string, string>();
-    for (const folder of WIKITEXT_FOLDERS) for (const f of readdirSync(folder)) if (f.endsWith('.wikitext')) sources.set(f.slice(0, -'.wikitext'.length), join(folder, f));
+    // A file name percent-encodes what Windows forbids in one (`C%2A-代数` is `C*-代数`).
+    for (const folder of WIKITEXT_FOLDERS) for (const f of readdirSync(folder)) if (f.endsWith('.wikitext')) sources.set(decodeURIComponent(f.slice(0, -'.wikitext'.length)), join(folder, f));
     const pages = [...sources.keys()].sort();
     // The corpus when the pages were converted: half of the titles they link, by a hash of the title.
     const targets = new Set<string>();
