@@ -176,6 +176,12 @@ test('a guess never ends a label at a separator: the words after it are the labe
   assert.equal(trailOf('[《申报》等地图](../Page/申报日刊.md "wikilink")'), '等地图', 'a closing mark may end one');
 });
 
+test("letters that end the title as well end the label: they are no trail, not even a guess", () => {
+  assert.equal(trailOf('[公网IPv4地址](../Page/IP地址.md "wikilink")'), undefined);
+  assert.equal(trailOf('[公网IPv4地址](../Page/IP地址.md "wikilink")', undefined, 'ja'), undefined);
+  assert.equal(trailOf('[公网IPv4地区](../Page/IP地址.md "wikilink")'), '地区', 'other letters: still a guess');
+});
+
 test('the trail span covers exactly the swallowed characters', () => {
   const source = 'x[阿拉木图的一次ⓦ](https://zh.wikipedia.org/wiki/阿拉木图 "wikilink")';
   const [link] = parsePage(source).links;

@@ -68,7 +68,8 @@ export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: st
   const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
   // A trail is letters only, straight after the label: a line break stands for a space, which ends it.
   const found = labelEnd === undefined ? undefined : artifactStart(text.value, labelEnd, (at) => LETTERS.test(text.value.slice(at)), context.language);
-  if (found === undefined) return undefined;
+  // Letters that end a name as well are the label's end, not a trail (`[[IP地址|公网IPv4地址]]`).
+  if (found === undefined || names.some((name) => endsWithPart(name, text.value, found))) return undefined;
   const start = text.offsets[found];
   const trail = { start, end: text.offsets[text.value.length], text: text.value.slice(found), sure: known !== undefined, alternatives: [] as LinkTrail['alternatives'] };
   if (!trail.sure) {
@@ -449,6 +450,14 @@ function targetNames(title: string, resolvedTitle: string | undefined, redirectT
 }
 
 const NAME_PARTS = /[·・‧•]([^·・‧•]+)$/;
+
+/** Whether the text from `from` on, two characters or more, is the end of a longer `name`. */
+function endsWithPart(name: string, text: string, from: number): boolean {
+  const n = text.length - from;
+  if (n < 2 || n >= name.length) return false;
+  for (let i = 0; i < n; i++) if (!sameCharacter(text[from + i], name[name.length - n + i], false)) return false;
+  return true;
+}
 
 /** Matches `name` in the text at `from` (its start by default); returns the index after the match or -1. */
 function matchName(text: string, name: string, from = 0): number {
