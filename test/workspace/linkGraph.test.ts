@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { Interner, LinkGraph, type LinkGraphData } from '../../server/src/workspace/linkGraph';
 import { finish } from '../../server/src/workspace/pacing';
 
-const FILES = ['/w/Page/A.md', '/w/Page/B.md', '/w/Page/C.md', '/w/Page/D.md'];
+// Below the base folder `/w` of some graphs, and not: `/w2` begins with the base's name but is no folder in it.
+const FILES = ['/w/Page/A.md', '/w/Page/B.md', '/x/Page/C.md', '/w2/Page/D.md'];
 const TITLES = ['甲', '乙', '丙', '丁', 'E', 'F'];
 
 const step = fc.oneof(
@@ -31,8 +32,8 @@ function sameAnswers(graph: LinkGraph, model: Map<string, { titles: Set<string>;
 }
 
 test('link graph: answers as a plain model after any records and forgets, live, compacted in steps, and packed', () => {
-  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), fc.array(fc.boolean(), { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), (steps, packAt, compactSteps, dataSteps) => {
-    let graph = new LinkGraph();
+  fc.assert(fc.property(fc.array(step, { maxLength: 40 }), fc.nat(39), fc.array(fc.boolean(), { maxLength: 40 }), fc.array(fc.boolean(), { maxLength: 40 }), fc.constantFrom('', '/w'), (steps, packAt, compactSteps, dataSteps, base) => {
+    let graph = new LinkGraph(base);
     const model = new Map<string, { titles: Set<string>; size: number }>();
     // A compaction in steps runs beside the records; one that saw a record meanwhile takes nothing.
     let compacting: Generator<void, boolean, void> | undefined;
@@ -73,6 +74,15 @@ test('link graph: answers as a plain model after any records and forgets, live, 
     sameAnswers(graph, model, 'compacted');
     sameAnswers(LinkGraph.fromData(graph.toData()), model, 'packed');
   }), { numRuns: 500 });
+});
+
+test('link graph: keeps the pages below its base folder by their relative path, in memory and in its data', () => {
+  const graph = new LinkGraph('/w');
+  for (const file of FILES) graph.record(file, ['甲']);
+  const data = graph.toData();
+  assert.equal(data.base, '/w');
+  assert.deepEqual(Array.from({ length: data.files.size }, (_, p) => data.files.at(p)), ['Page/A.md', 'Page/B.md', '/x/Page/C.md', '/w2/Page/D.md']);
+  assert.deepEqual(LinkGraph.fromData(data).sourcesOf(['甲']).sort(), [...FILES].sort());
 });
 
 test('interner: numbers strings in the order first seen, across chunks joined as they fill and a packed base', () => {

@@ -21,7 +21,7 @@ import { HashSlots, PackedStrings, allInRange } from './packed';
 import { letRequestsIn, pacer } from './pacing';
 import type { FolderStamp } from './scan';
 
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 const MAGIC = 'WMDX';
 const PREAMBLE = 16;
 
@@ -69,6 +69,11 @@ interface Header extends IndexKey {
   lengths: Record<string, number>;
 }
 
+interface GraphHeader extends Header {
+  /** The folder the graph's page paths are relative to. */
+  base: string;
+}
+
 interface ScanHeader extends Header {
   pageFolderPaths: string[];
   folders: FolderStamp[];
@@ -111,7 +116,7 @@ function scanContent(key: IndexKey, scan: IndexedScan): Content<typeof SCAN_SECT
 
 function graphContent(key: IndexKey, g: LinkGraphData): Content<typeof GRAPH_SECTIONS> {
   return {
-    header: { ...key, part: 'graph' }, kinds: GRAPH_SECTIONS,
+    header: { ...key, part: 'graph', base: g.base } as Omit<GraphHeader, 'lengths'>, kinds: GRAPH_SECTIONS,
     sections: {
       graphTitles: g.titles.text, graphTitleOffsets: g.titles.offsets, graphTitleSlots: g.titleSlots.slots,
       graphFiles: g.files.text, graphFileOffsets: g.files.offsets, graphFileSlots: g.fileSlots.slots,
@@ -336,8 +341,10 @@ function scanOf(decoded: Decoded<typeof SCAN_SECTIONS>): IndexedScan | { reason:
 function graphOf(decoded: Decoded<typeof GRAPH_SECTIONS>): LinkGraphData | { reason: string } {
   if ('reason' in decoded) return decoded;
   const v = decoded.sections;
+  const { base } = decoded.header as GraphHeader;
+  if (typeof base !== 'string') return { reason: 'graph header has no base folder' };
   const graph: LinkGraphData = {
-    titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
+    base, titles: new PackedStrings(v.graphTitles, v.graphTitleOffsets), titleSlots: new HashSlots(v.graphTitleSlots),
     files: new PackedStrings(v.graphFiles, v.graphFileOffsets), fileSlots: new HashSlots(v.graphFileSlots),
     offsets: v.offsets, targets: v.targets, mtimes: v.mtimes, sizes: v.sizes, reverseOffsets: v.reverseOffsets, reverseSources: v.reverseSources,
   };

@@ -7,6 +7,7 @@
 // linking each title is kept current. "What links here" is a lookup in a reverse index (CSR:
 // offsets per title into one array of pages), built on first use and then patched: pages recorded
 // since it was built are looked at directly until there are too many, when it is rebuilt.
+import * as path from 'node:path';
 import type { ParsedPage } from '../parse';
 import type { FileStamp } from './fileSystem';
 import { HashSlots, PackedStrings, hashString } from './packed';
@@ -17,6 +18,8 @@ export type PageStamp = FileStamp;
 
 /** The graph as plain arrays, for the persisted index. */
 export interface LinkGraphData {
+  /** The folder the page paths in `files` are relative to (see `LinkGraph.base`). */
+  base: string;
   titles: PackedStrings;
   titleSlots: HashSlots;
   files: PackedStrings;
@@ -38,6 +41,13 @@ const REBUILD_AFTER = 4096;
 const PAGES_PER_STEP = 16_384;
 
 export class LinkGraph {
+  /**
+   * @param base A folder: the pages below it are kept by their path relative to it (`Page/X.md`),
+   * others by their whole path. At a million pages the common beginning of the paths would be a
+   * fifth of the graph's memory and of its persisted file.
+   */
+  constructor(readonly base = '') {}
+
   private titles = new Interner();
   private incoming = new Uint32Array(1024);
 
@@ -81,7 +91,7 @@ export class LinkGraph {
   }
 
   forget(file: string): void {
-    const page = this.files.get(file);
+    const page = this.files.get(this.keyOf(file));
     if (page === undefined || this.start[page] < 0) return;
     this.drop(page);
     this.changed.add(page);
@@ -90,25 +100,25 @@ export class LinkGraph {
 
   /** The stamp of the file a page's links were recorded from, if they were recorded from a file. */
   stampOf(file: string): PageStamp | undefined {
-    const page = this.files.get(file);
+    const page = this.files.get(this.keyOf(file));
     return page === undefined || this.start[page] < 0 || this.sizes[page] < 0 ? undefined : { mtimeMs: this.mtimes[page], size: this.sizes[page] };
   }
 
   /** Every file whose links are recorded. */
   *recordedFiles(): IterableIterator<string> {
-    for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) yield this.files.at(p);
+    for (let p = 0; p < this.files.size; p++) if (this.start[p] >= 0) yield this.fileOf(p);
   }
 
   /** The titles a page links, as recorded. */
   targetsOf(file: string): string[] {
-    const page = this.files.get(file);
+    const page = this.files.get(this.keyOf(file));
     if (page === undefined || this.start[page] < 0) return [];
     return Array.from(this.log.subarray(this.start[page], this.start[page] + this.length[page]), (id) => this.titles.at(id));
   }
 
   /** Pages linking any of these titles (each page once). */
   sourcesOf(titles: Iterable<string>): string[] {
-    return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.files.at(p));
+    return [...this.pagesLinking(this.linkedIds(titles))].map((p) => this.fileOf(p));
   }
 
   /** How many pages link any of these titles, each page once. */
@@ -222,7 +232,7 @@ export class LinkGraph {
       sizes[i] = this.sizes[pages[i]];
     }
     return {
-      titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets, mtimes, sizes,
+      base: this.base, titles: titles.strings, titleSlots: titles.slots, files: files.strings, fileSlots: files.slots, offsets, targets, mtimes, sizes,
       reverseOffsets: reverse.offsets, reverseSources: reverse.sources,
     };
   }
@@ -243,7 +253,7 @@ export class LinkGraph {
 
   /** `fromData` in steps: 50 ms at a million pages. */
   private static *takingData(data: LinkGraphData): Steps<LinkGraph> {
-    const graph = new LinkGraph();
+    const graph = new LinkGraph(data.base);
     graph.titles = new Interner(data.titles, data.titleSlots);
     graph.incoming = new Uint32Array(Math.max(1024, data.titles.size * 2));
     // A title's pages are its run in the reverse index.
@@ -336,8 +346,20 @@ export class LinkGraph {
     return id;
   }
 
+  /** How a page's path is kept: relative to `base` below it. */
+  private keyOf(file: string): string {
+    const n = this.base.length;
+    return n > 0 && file.length > n + 1 && file[n] === path.sep && file.startsWith(this.base) ? file.slice(n + 1) : file;
+  }
+
+  /** The path of page p (a kept relative path never begins with a separator or a drive). */
+  private fileOf(p: number): string {
+    const key = this.files.at(p);
+    return this.base === '' || path.isAbsolute(key) ? key : this.base + path.sep + key;
+  }
+
   private pageId(file: string): number {
-    const page = this.files.idOf(file);
+    const page = this.files.idOf(this.keyOf(file));
     if (page >= this.start.length) {
       const oldLength = this.start.length;
       this.start = grow(this.start, page);

@@ -89,7 +89,7 @@ export class Workspace {
   readonly index = new PageIndex();
   roots: WorkspaceRoots;
   pageFolders: string[] = [];
-  links = new LinkGraph();
+  links: LinkGraph;
   private readonly editedPages = new Set<string>();
   /** Title lookups of the index's current version (keystrokes re-check the same links), by title and how the link names it. */
   private resolved = { version: -1, answers: new Map<string, RememberedResolution[]>() };
@@ -105,6 +105,7 @@ export class Workspace {
     public options: WorkspaceOptions = DEFAULT_OPTIONS,
   ) {
     this.roots = new WorkspaceRoots(rootFolders, fs);
+    this.links = new LinkGraph(this.roots.folders[0]);
   }
 
   /** Indexes every page title under the workspace folders from file names. */
