@@ -149,6 +149,13 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[Java平臺企業版技術是](https://zh.wikipedia.org/wiki/Java_Platform,_Enterprise_Edition "wikilink")'), undefined, 'not its first word alone: the Han letters may be the rest of the name');
 });
 
+test('a label of many words against a title of many: answered at once, however many ways its words may match', { timeout: 60_000 }, () => {
+  // Each `AB BB` stands for `AB BX BB` two ways (`AB`=`AB`, `BB`=initials; initials, `BB`=`BB`); `ZZ` fails them all at the end.
+  const title = `${Array(40).fill('AB_BX_BB').join('_')}_ZZ`;
+  const label = Array(40).fill('AB BB').join(' ');
+  assert.equal(sureTrailOf(`[${label}的](https://zh.wikipedia.org/wiki/${title} "wikilink")`), undefined);
+});
+
 test('links pandoc wrote as HTML in a table: the same trails, fixed after `</a>`', () => {
   assert.equal(sureTrailOf('<a href="../Page/三次站.md" title="wikilink">三次方向</a>'), '方向');
   assert.equal(trailOf('<a href="../Page/阿拉木图.md" title="wikilink">阿拉木图的一次</a>'), '的一次');

@@ -317,8 +317,13 @@ function latinLabelEnd(text: string, names: readonly string[]): number {
 function abbreviates(label: string, name: string): boolean {
   const words = label.toUpperCase().split(/\s+/).filter(Boolean);
   const nameWords = name.toUpperCase().split(/[\s_-]+/).filter(Boolean);
+  // Each (label word, name word) pair is tried once: `AB AB AB…` against a title of them has many ways to match.
+  const tried = new Set<number>();
   const covers = (i: number, j: number, end: number): boolean => {
     if (i === words.length) return j === end;
+    const key = (i * (nameWords.length + 1) + j) * 2 + (end === nameWords.length ? 1 : 0);
+    if (tried.has(key)) return false;
+    tried.add(key);
     if (nameWords[j] === words[i] && covers(i + 1, j + 1, end)) return true;
     const n = words[i].length;
     return n >= 2 && j + n <= end && nameWords.slice(j, j + n).every((w, k) => w[0] === words[i][k]) && covers(i + 1, j + n, end);
