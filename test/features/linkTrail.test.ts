@@ -187,6 +187,7 @@ test("letters that end the title as well end the label: they are no trail, not e
   assert.equal(trailOf('[公网IPv4地址](../Page/IP地址.md "wikilink")'), undefined);
   assert.equal(trailOf('[公网IPv4地址](../Page/IP地址.md "wikilink")', undefined, 'ja'), undefined);
   assert.equal(trailOf('[公网IPv4地区](../Page/IP地址.md "wikilink")'), '地区', 'other letters: still a guess');
+  assert.equal(sureTrailOf('[最短路问题问题](../Page/最短路问题.md "wikilink")'), '问题', 'after the whole title they are a trail');
 });
 
 test('the trail span covers exactly the swallowed characters', () => {

@@ -68,8 +68,9 @@ export function findLinkTrail(source: string, link: LinkNode, resolvedTitle?: st
   const labelEnd = known ?? guessLabelEnd(text.value, names, context.language);
   // A trail is letters only, straight after the label: a line break stands for a space, which ends it.
   const found = labelEnd === undefined ? undefined : artifactStart(text.value, labelEnd, (at) => LETTERS.test(text.value.slice(at)), context.language);
-  // Letters that end a name as well are the label's end, not a trail (`[[IP地址|公网IPv4地址]]`).
-  if (found === undefined || names.some((name) => endsWithPart(name, text.value, found))) return undefined;
+  // Where no known name ends the label, letters that end a name as well are the label's end, not a
+  // trail (`[[IP地址|公网IPv4地址]]`); after a whole name they may be (`[[最短路问题]]问题`).
+  if (found === undefined || (known === undefined && names.some((name) => endsWithPart(name, text.value, found)))) return undefined;
   const start = text.offsets[found];
   const trail = { start, end: text.offsets[text.value.length], text: text.value.slice(found), sure: known !== undefined, alternatives: [] as LinkTrail['alternatives'] };
   if (!trail.sure) {
