@@ -20,11 +20,12 @@ const WIKITEXT_FOLDERS = [join(FIXTURES, 'wikitext'), resolve('sample/wikitext/g
 
 /**
  * What the checks reach on these pages (measured; the issue's targets are 0.99 precision and 0.97
- * recall for link-trail, which the checks do not reach yet). A drop below fails the suite.
+ * recall for link-trail: generation 1 reaches the recall, neither generation the precision). A drop
+ * below fails the suite.
  */
 const FLOORS: Record<string, Record<string, { precision: number; recall: number }>> = {
-  '1': { 'link-trail': { precision: 0.985, recall: 0.965 }, 'wiki-page-exists': { precision: 0.99, recall: 0.99 }, 'variant-title': { precision: 0.99, recall: 0.99 } },
-  '2023': { 'link-trail': { precision: 0.975, recall: 0.94 }, 'wiki-page-exists': { precision: 0.99, recall: 0.99 }, 'variant-title': { precision: 0.99, recall: 0.99 } },
+  '1': { 'link-trail': { precision: 0.985, recall: 0.97 }, 'wiki-page-exists': { precision: 0.99, recall: 0.99 }, 'variant-title': { precision: 0.99, recall: 0.99 } },
+  '2023': { 'link-trail': { precision: 0.975, recall: 0.945 }, 'wiki-page-exists': { precision: 0.99, recall: 0.99 }, 'variant-title': { precision: 0.99, recall: 0.99 } },
 };
 
 const pandocFound = spawnSync('pandoc', ['--version']).status === 0;

@@ -122,6 +122,7 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[算子伴随运算下的闭集](../Page/伴随算子.md "wikilink")'), undefined, "not when the title's beginning follows: the label goes on in it");
   assert.equal(sureTrailOf('[元件和服務](https://zh.wikipedia.org/wiki/軟體組件 "wikilink")'), '和服務', "or of a regional phrase variant of it (`軟體元件`)");
   assert.equal(sureTrailOf('[数学的](../Page/代数学.md "wikilink")'), undefined, 'not of a title of three');
+  assert.equal(sureTrailOf('[泫雅的第一張專輯](../Page/金泫雅.md "wikilink")'), '的第一張專輯', "but a person's given name after a common family name");
   assert.equal(sureTrailOf('[어족내의](../Page/코이산_어족.md "wikilink")'), undefined, 'nor two Hangul syllables');
   assert.equal(sureTrailOf('[波斯尼亞黑塞哥維那](../Page/波斯尼亚和黑塞哥维那.md "wikilink")'), undefined, 'not its first ones');
   assert.equal(sureTrailOf('[黑山公民投票决定独立](../Page/2006年黑山独立公民投票.md "wikilink")'), '决定独立', 'the title shortened: its characters in order, some left out');

@@ -51,9 +51,15 @@ const MAX_ALTERNATIVES = 3;
 const STEM_LOOKAHEAD = 3;
 /**
  * The shortest end of a name that a label may be: two Han characters of a name of four or more
- * (`抽象代数` → `代数`), else three (two Hangul syllables are no word of their own).
+ * (`抽象代数` → `代数`) or of a person's name of three after a common family name (`金泫雅` → `泫雅`),
+ * else three (two Hangul syllables are no word of their own).
  */
-const minNamePart = (name: string) => (name.length >= 4 && hasHan(name[name.length - 1]) && hasHan(name[name.length - 2]) ? 2 : 3);
+const minNamePart = (name: string) => {
+  const hanEnd = hasHan(name[name.length - 1]) && hasHan(name[name.length - 2]);
+  return hanEnd && (name.length >= 4 || (name.length === 3 && FAMILY_NAMES.includes(name[0]))) ? 2 : 3;
+};
+/** The commonest one-character family names of China, Taiwan and Korea, in both scripts. */
+const FAMILY_NAMES = '王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林罗羅高郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡蒋蔣余于杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯朴權权申柳洪安全裴';
 /** MediaWiki's limit on a title's length. */
 const MAX_TITLE_BYTES = 255;
 
