@@ -109,6 +109,7 @@ test('piped labels that are a form of a name: its stem or end, a last name, a st
   assert.equal(sureTrailOf('[斯拉夫语是巴拉圭的](../Page/斯拉夫语族.md "wikilink")'), '是巴拉圭的');
   assert.equal(sureTrailOf('[惠普和](https://zh.wikipedia.org/wiki/惠普公司 "wikilink")'), '和', 'the title without its company form');
   assert.equal(sureTrailOf('[阿里巴巴集团的](../Page/阿里巴巴公司.md "wikilink")'), '的', 'nor another company form after it');
+  assert.equal(sureTrailOf('[长春亚泰的比赛](../Page/长春亚泰足球俱乐部.md "wikilink")'), '的比赛', "or a club's");
   assert.equal(sureTrailOf('[株式会社ATLUS的连接子公司](https://zh.wikipedia.org/wiki/ATLUS "wikilink")'), '的连接子公司', 'a Japanese company form before the title');
   assert.equal(sureTrailOf('[印度的](../Page/印度共和国.md "wikilink")'), '的', 'the title without its state form');
   assert.equal(sureTrailOf('[中国产网络游戏](https://zh.wikipedia.org/wiki/中华人民共和国 "wikilink")'), '产网络游戏', "a country's short name");

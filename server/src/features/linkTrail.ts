@@ -362,8 +362,8 @@ function isShortStateName(text: string, name: string): boolean {
 /** What comes before a Japanese company's name in its formal name. */
 const LEADING_COMPANY_FORMS = ['株式会社', '有限会社', '合同会社'];
 
-/** What follows a company's name in its formal name (`[[惠普公司|惠普]]和`). */
-const COMPANY_FORMS = new Set(['公司', '有限公司', '股份有限公司', '集团', '集團']);
+/** What follows a company's or a club's name in its formal name (`[[惠普公司|惠普]]和`, `[[长春亚泰足球俱乐部|长春亚泰]]的`). */
+const COMPANY_FORMS = new Set(['公司', '有限公司', '股份有限公司', '集团', '集團', '俱乐部', '俱樂部', '足球俱乐部', '足球俱樂部']);
 
 /** What follows a country's name in its formal name: `捷克共和國`, `大不列顛及北愛爾蘭聯合王國`. */
 const STATE_FORMS = ['共和国', '联合王国', '王国', '帝国', '公国', '联邦', '酋长国'];
