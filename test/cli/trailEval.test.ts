@@ -15,7 +15,7 @@ import * as OpenCC from 'opencc-js';
 
 const CLI = resolve('dist/cli.js');
 const FIXTURES = resolve('test/fixtures/trail-eval');
-/** The evaluation's pages: twenty-six whole articles, and the lead sections of the demo's 31 (sample/, both generations' sources). */
+/** The evaluation's pages: twenty-nine whole articles, and the lead sections of the demo's 31 (sample/, both generations' sources). */
 const WIKITEXT_FOLDERS = [join(FIXTURES, 'wikitext'), resolve('sample/wikitext/gen1'), resolve('sample/wikitext/gen2023')];
 
 /**
