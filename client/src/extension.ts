@@ -123,7 +123,7 @@ async function showBacklinks(uriArg?: string | vscode.Uri, positionArg?: vscode.
   await vscode.commands.executeCommand('editor.action.showReferences', uri, position, converted ?? []);
 }
 
-/** Asks which kind to fix, then lets the server compute one edit that VS Code previews before applying. */
+/** Asks which kind to fix, then lets the server compute one edit that VS Code previews before applying (past the preview's limit, the server asks and writes the files). */
 async function fixAllInWorkspace(code?: string): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Wiki Markdown: fixing files across the workspace needs a trusted workspace.');

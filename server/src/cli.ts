@@ -113,7 +113,7 @@ async function check(options: Options, format: Format, output: ReturnType<typeof
     const findings = indexFile && !options.fix
       ? await openFindingsStore(findingsFileOf(indexFile), workspace.index.table(), files.length, __filename, JSON.stringify({ language: options.language, ...workspace.indexKey }), (m) => process.stderr.write(`wikimd: ${m}\n`))
       : undefined;
-    const checkOptions = { settings, fix: options.fix, dryRun: options.dryRun, displayPath, cwd };
+    const checkOptions = { settings, fix: options.fix, fixTo: options.dryRun ? 'diff' as const : 'write' as const, displayPath, cwd };
     let done = 0;
     const reused = await checkFiles(workspace, files, checkOptions, jobs <= 1 ? 0 : jobs, (result) => {
       progress(++done, files.length);

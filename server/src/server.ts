@@ -29,7 +29,7 @@ import { fixAllInWorkspace } from './features/fixAllWorkspace';
 import { FIX_ALL_IN_WORKSPACE_COMMAND, FIXABLE_CODES, GRAPH_REQUEST, PREVIEW_LINKS_REQUEST, STATUS_NOTIFICATION, type IndexStatus } from './protocol';
 import { pageGraph } from './features/graph';
 import { previewLinks } from './features/previewLinks';
-import { countProblems, type PageCounts } from './cli/pool';
+import { countProblems, fixPages, type PageCounts } from './cli/pool';
 import { checkFile } from './cli/checkFile';
 import { findingsFileOf } from './cli/findingsCache';
 import { DEFAULT_SETTINGS, readSettings, workspaceOptions, type DiagnosticCode, type Settings } from './features/settings';
@@ -205,13 +205,13 @@ async function loadSettings(pushed?: unknown) {
  * Progress through pages, reported when its percentage changes: a report per batch of pages was
  * thousands of messages when the pages were only stat'ed (a restart), and replies waited behind them.
  */
-function pageProgress(progress: WorkDoneProgressServerReporter | undefined, onPercent?: (percent: number) => void): (done: number, total: number) => void {
+function pageProgress(progress: WorkDoneProgressServerReporter | undefined, onPercent?: (percent: number) => void, what = ''): (done: number, total: number) => void {
   let reported = -1;
   return (done, total) => {
     const percent = Math.round((100 * done) / total);
     if (percent === reported) return;
     reported = percent;
-    progress?.report(percent, `${done}/${total} pages`);
+    progress?.report(percent, `${done}/${total} pages${what && ` ${what}`}`);
     onPercent?.(percent);
   };
 }
@@ -399,7 +399,7 @@ async function countPagesAgain(files: Iterable<string>) {
     if (problemsByFile?.get(file) === undefined) continue;
     const due = pause();
     if (due) await due;
-    const result = await checkFile(workspace, file, { settings, dryRun: false, displayPath: (f) => f });
+    const result = await checkFile(workspace, file, { settings, displayPath: (f) => f });
     const counted = problemsByFile?.replace(file, result.rows.length);
     if (counted === undefined) continue;
     setStatus({ problems: (status.problems ?? 0) + result.rows.length - counted }, true);
@@ -564,15 +564,31 @@ connection.onExecuteCommand(async (params) => {
   await ready;
   const progress = canReportProgress ? await connection.window.createWorkDoneProgress() : undefined;
   progress?.begin(`Wiki Markdown: fixing ${code}`, 0, undefined, true);
-  const result = await fixAllInWorkspace(
-    workspace, code, openDocument, settings.maxPageSize,
-    () => progress?.token.isCancellationRequested ?? false,
-    pageProgress(progress),
-  );
-  progress?.done();
-  if (result.cancelled || result.pages === 0) return { ...result, applied: false };
-  const applied = await connection.workspace.applyEdit({ label: `Fix all ${code}`, edit: result.edit });
-  return { pages: result.pages, edits: result.edits, cancelled: false, applied: applied.applied };
+  const isCancelled = () => progress?.token.isCancellationRequested ?? false;
+  const steps = { edits: pageProgress(progress, undefined, 'checked'), write: pageProgress(progress, undefined, 'written') };
+  try {
+    const result = await fixAllInWorkspace(workspace, {
+      code, openDocument, maxLength: settings.maxPageSize, maxPreviewPages: settings.maxPreviewPages, isCancelled,
+      openFiles: documents.all().map((d) => filePath(d.uri)).filter((f): f is string => f !== undefined),
+      run: (files, fixTo, onPage) => fixPages(workspace, settings, [code], fixTo, files, path.join(__dirname, 'cli.js'), onPage, isCancelled, userIsTyping),
+      onProgress: (done, total, step) => steps[step](done, total),
+      confirmWrite: async (pages, edits) => {
+        const write = 'Write to the files';
+        const chosen = await connection.window.showWarningMessage(
+          `Fix all ${code}: ${edits} fixes in ${pages} pages, more than a preview shows (wikiMarkdown.fixAll.maxPreviewPages: ${settings.maxPreviewPages}). Write them to the files? Open pages get theirs in the editor; the files can be reviewed and undone with version control.`,
+          { title: write }, { title: 'Cancel' },
+        ).catch(() => undefined);
+        return chosen?.title === write;
+      },
+      applyEdit: async (edit) => (await connection.workspace.applyEdit({ label: `Fix all ${code}`, edit })).applied,
+    });
+    const unfixed = result.unfixed ? `; ${result.unfixed} pages not fixed (${result.problems[0]})` : '';
+    if (result.written !== undefined) void connection.window.showInformationMessage(`Fix all ${code}: ${result.written} pages written${result.cancelled ? ' before it was cancelled' : ''}${unfixed}.`);
+    else if (unfixed) void connection.window.showWarningMessage(`Fix all ${code}${unfixed}.`);
+    return result;
+  } finally {
+    progress?.done();
+  }
 });
 
 function renameOptions() {

@@ -18,6 +18,10 @@ export class LspClient {
   readonly logs: string[] = [];
   /** Edits the server asked the editor to apply (`workspace/applyEdit`); all are accepted. */
   readonly appliedEdits: { label?: string; edit: WorkspaceEdit }[] = [];
+  /** Messages the server asked the user about (`window/showMessageRequest`), in order. */
+  readonly questions: string[] = [];
+  /** The title of the action the user picks in such a message (none: the message is dismissed). */
+  answer: string | undefined;
   private versions = new Map<string, number>();
   /** The server's XDG_CACHE_HOME, where it persists its index. */
   readonly cacheHome: string;
@@ -39,6 +43,10 @@ export class LspClient {
     this.connection.onRequest('workspace/applyEdit', (p: { label?: string; edit: WorkspaceEdit }) => {
       this.appliedEdits.push(p);
       return { applied: true };
+    });
+    this.connection.onRequest('window/showMessageRequest', (p: { message: string; actions?: { title: string }[] }) => {
+      this.questions.push(p.message);
+      return p.actions?.find((a) => a.title === this.answer) ?? null;
     });
     this.connection.listen();
   }

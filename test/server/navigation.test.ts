@@ -2,7 +2,9 @@
 // the call hierarchy (what links here, what a page links), rename (files really moved), willRenameFiles, completion, symbols, folding, fix-all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type {
@@ -10,7 +12,7 @@ import type {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from './lspClient';
-import { makeWorkspace, type TempWorkspace } from './workspaceFixture';
+import { generateCorpus, makeWorkspace, type TempWorkspace } from './workspaceFixture';
 import { applyToDisk } from './applyEdit';
 
 let ws: TempWorkspace;
@@ -210,6 +212,68 @@ test('fix all: per page (source.fixAll) and across the workspace, previewed with
     for (const e of change.edits) assert.equal((e as { annotationId?: string }).annotationId, 'wiki-markdown.link-trail');
   }
   await assert.rejects(client.request('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['missing-page'] }), /no fix-all/);
+});
+
+test('fix all past the preview: asked once, open pages fixed in the editor, the others written as `wikimd check --fix` writes them', async () => {
+  const top = mkdtempSync(join(tmpdir(), 'wikimd-fixall-'));
+  const corpus = join(top, 'corpus');
+  const byCli = join(top, 'cli');
+  const server = new LspClient();
+  try {
+    generateCorpus(corpus, 40, 7);
+    cpSync(corpus, byCli, { recursive: true });
+    const cli = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), 'check', '--fix', 'link-trail', '.'], { cwd: byCli, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    assert.ok(cli.status === 0 || cli.status === 1, cli.stderr);
+    const files = (dir: string) => {
+      const found = new Map<string, string>();
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(join(d, e.name));
+          else if (e.isFile()) found.set(relative(dir, join(d, e.name)), readFileSync(join(d, e.name), 'utf8'));
+        }
+      };
+      walk(dir);
+      return found;
+    };
+    const before = files(corpus);
+    const fixedByCli = files(byCli);
+    const changed = [...before.keys()].filter((f) => before.get(f) !== fixedByCli.get(f));
+    assert.ok(changed.length > 3, `the corpus needs more than a preview's pages of fixes: ${changed.length}`);
+
+    await server.initialize(corpus, { fixAll: { maxPreviewPages: 3 }, statusBar: { countProblems: false } });
+    // One page with fixes is open with an edit the user has not saved.
+    const openFile = join(corpus, changed[0]);
+    const unsaved = `${before.get(changed[0])}\n未保存的一行。\n`;
+    await server.open(openFile, unsaved);
+    const command = { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['link-trail'] };
+
+    server.answer = 'Cancel';
+    const declined = await server.request<{ pages: number; applied: boolean }>('workspace/executeCommand', command);
+    assert.equal(declined.pages, changed.length);
+    assert.equal(declined.applied, false);
+    assert.deepEqual(files(corpus), before, 'nothing written when the user declines');
+    assert.equal(server.appliedEdits.length, 0, 'no preview past the limit');
+    assert.match(server.questions[0], new RegExp(`fixes in ${changed.length} pages`));
+
+    server.answer = 'Write to the files';
+    const result = await server.request<{ pages: number; applied: boolean; written: number; unfixed: number }>('workspace/executeCommand', command);
+    assert.deepEqual({ applied: result.applied, written: result.written, unfixed: result.unfixed }, { applied: true, written: changed.length - 1, unfixed: 0 });
+    const after = files(corpus);
+    for (const [file, text] of fixedByCli) {
+      if (file === changed[0]) assert.equal(after.get(file), before.get(file), 'the open page is left to the editor');
+      else assert.equal(after.get(file), text, file);
+    }
+    // The open page's fixes went to the editor, made from its unsaved text.
+    const { edit } = server.appliedEdits.at(-1)!;
+    assert.equal(edit.documentChanges?.length, 1);
+    const change = edit.documentChanges![0] as { textDocument: { uri: string }; edits: TextEdit[] };
+    assert.equal(change.textDocument.uri, pathToFileURL(openFile).href);
+    const inEditor = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'markdown', 1, unsaved), change.edits);
+    assert.equal(inEditor, `${fixedByCli.get(changed[0])}\n未保存的一行。\n`);
+  } finally {
+    await server.stop();
+    rmSync(top, { recursive: true, force: true });
+  }
 });
 
 test('graph: the pages a page links and the pages linking it (by title, variant, redirect, wiki link), missing pages marked', async () => {

@@ -2,6 +2,7 @@
 // the language server. Runs on the main thread or in a worker.
 import { pathToFileURL } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
+import type { TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LookupLog } from '../workspace/pageIndex';
 import { decodePage, type Workspace } from '../workspace/workspace';
@@ -9,7 +10,7 @@ import type { PageStamp } from '../workspace/linkGraph';
 import { decodeRows, encodeLookups, encodeRows, lookedUpChanged, pageDigest, readBlock, type KnownFindings, type PageFindings } from './findingsCache';
 import { findProblems, toDiagnostics } from '../features/diagnostics';
 import { applyEdits, fixAllEdits } from '../features/fixes';
-import { pageContext } from '../features/page';
+import { pageContext, textEdits } from '../features/page';
 import type { DiagnosticCode, Settings } from '../features/settings';
 
 export interface Row {
@@ -27,10 +28,12 @@ export interface FileResult {
   rows: Row[];
   /** Why the page was skipped or not fixed. */
   problem?: string;
-  /** Edits applied (or, with dryRun, that would be). */
+  /** Edits applied (or, with `fixTo` 'diff' or 'edits', that would be). */
   fixed: number;
-  /** With dryRun: the unified diff of the fixes. */
+  /** With `fixTo` 'diff': the unified diff of the fixes. */
   diff?: string;
+  /** With `fixTo` 'edits': the fixes as edits of the page's text. */
+  edits?: TextEdit[];
   /** With `keepFindings`: the page's findings as the next run takes them (not for a page skipped or fixed). */
   findings?: PageFindings;
   /** The rows are the last run's, the page being unchanged: by its file's time and size ('stamp', not read), or by its text ('text'). */
@@ -40,7 +43,11 @@ export interface FileResult {
 export interface CheckOptions {
   settings: Settings;
   fix?: readonly DiagnosticCode[];
-  dryRun: boolean;
+  /**
+   * What becomes of the fixes: written to the page ('write', the default), shown as a unified diff
+   * ('diff'), or handed back as edits ('edits', the page's rows not made: the server's fix-all).
+   */
+  fixTo?: 'write' | 'diff' | 'edits';
   /** Paths in diffs are shown relative to this folder. */
   displayPath: (file: string) => string;
   /** The last run's findings file, made with these options by this checker (`--cache`). */
@@ -89,10 +96,13 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
     const edits = fixAllEdits(page, workspace, new Set(options.fix));
     if (edits.length && !complete) {
       result.problem = `not fixed: ${file} is larger than the size limit or is not valid UTF-8`;
+    } else if (edits.length && options.fixTo === 'edits') {
+      result.edits = textEdits(page.document, edits);
+      result.fixed = edits.length;
     } else if (edits.length) {
       const fixedText = applyEdits(text, edits);
       const shown = options.displayPath(file);
-      if (options.dryRun) {
+      if (options.fixTo === 'diff') {
         result.diff = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, text, fixedText, undefined, undefined, { context: 3 });
         result.fixed = edits.length;
       } else {
@@ -106,6 +116,7 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
     }
   }
 
+  if (options.fixTo === 'edits') return result;
   // What the checks look up, for the next run to tell whether the index still answers the same.
   const lookups = digest === undefined ? undefined : new LookupLog();
   workspace.index.lookupLog = lookups;

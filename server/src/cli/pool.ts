@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runInWorkers, serveBatches, workerCount, type ItemList } from '../workspace/workerPool';
-import type { Settings } from '../features/settings';
+import type { DiagnosticCode, Settings } from '../features/settings';
 import { nodeFileSystem } from '../workspace/fileSystem';
 import { EntryTable } from '../workspace/entryTable';
 import type { IndexedScan } from '../workspace/indexStore';
@@ -99,7 +99,7 @@ async function checkAll(
   const input: WorkerInput = {
     roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan: { ...workspace.lastScan, table: workspace.index.table() },
     check: {
-      settings: options.settings, fix: options.fix, dryRun: options.dryRun, cwd: options.cwd,
+      settings: options.settings, fix: options.fix, fixTo: options.fixTo, cwd: options.cwd,
       previousFindings: options.previousFindings, changedLookups: options.changedLookups, keepFindings: options.keepFindings,
     },
   };
@@ -143,7 +143,7 @@ export async function countProblems(
   let done = 0;
   let problems = 0;
   const byFile = new PageCounts(files);
-  const options = { settings, dryRun: false, displayPath: (f: string) => f, cwd: '/' };
+  const options = { settings, displayPath: (f: string) => f, cwd: '/' };
   const reused = await checkFiles(workspace, files, options, workers, (result) => {
     // The results come in the order of `files`.
     byFile.setAt(done, result.rows.length);
@@ -153,6 +153,21 @@ export async function countProblems(
   if (isCancelled()) return undefined;
   if (findings?.previous) cache?.log(`${reused} of ${files.length} pages unchanged since the last count: their problems taken from the cache`);
   return { byFile, problems };
+}
+
+/**
+ * Fixes `codes` in `files` (the server's fix-all in workspace) on worker threads (on this thread for
+ * a few pages), handing each page's result on in the order of `files`: 'edits' gives the fixes as
+ * edits and writes nothing, 'write' writes them as `wikimd check --fix` does. Its workers give way
+ * to the user while `isPaused` says so.
+ */
+export async function fixPages(
+  workspace: Workspace, settings: Settings, codes: readonly DiagnosticCode[], fixTo: 'edits' | 'write', files: ItemList<string>,
+  workerScript: string, onResult: (result: FileResult) => void, isCancelled: () => boolean, isPaused: () => boolean,
+): Promise<void> {
+  const workers = files.length < COUNT_ON_WORKERS_FROM ? 0 : workerCount(8);
+  const options = { settings, fix: codes, fixTo, displayPath: (f: string) => f, cwd: '/' };
+  await checkFiles(workspace, files, options, workers, onResult, workerScript, isCancelled, isPaused);
 }
 
 /** Each listed page's count of problems, by its place in the list: a million paths in a map cost 100 MB more. */

@@ -36,6 +36,8 @@ export interface Settings {
   language: WikiLanguage | 'auto';
   /** Count every page's problems after indexing, for the status bar (on worker threads). */
   countProblems: boolean;
+  /** Fix all in workspace: up to this many pages a preview, past it the fixes written to the files once the user agrees. */
+  maxPreviewPages: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   diagnosticsDelay: 150,
   language: 'auto',
   countProblems: true,
+  maxPreviewPages: 1000,
 };
 
 const SEVERITY_NAMES = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -67,18 +70,20 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
     if (Array.isArray(input.pageFolders) && input.pageFolders.every((g) => typeof g === 'string' && g !== '')) pageFolders = input.pageFolders as string[];
     else problems.push('wikiMarkdown.pageFolders must be a list of globs; using **/Page');
   }
-  const number = (key: 'maxPageSize' | 'diagnosticsDelay', min: number): number => {
-    const value = input[key];
-    if (value === undefined) return DEFAULT_SETTINGS[key];
+  const number = (name: string, value: unknown, min: number, fallback: number): number => {
+    if (value === undefined) return fallback;
     if (typeof value === 'number' && Number.isFinite(value) && value >= min) return value;
-    problems.push(`wikiMarkdown.${key} must be a number of at least ${min}; using ${DEFAULT_SETTINGS[key]}`);
-    return DEFAULT_SETTINGS[key];
+    problems.push(`wikiMarkdown.${name} must be a number of at least ${min}; using ${fallback}`);
+    return fallback;
   };
-  const maxPageSize = number('maxPageSize', 1);
-  const diagnosticsDelay = number('diagnosticsDelay', 0);
-  const flag = (section: string, key: string, fallback: boolean): boolean => {
+  const maxPageSize = number('maxPageSize', input.maxPageSize, 1, DEFAULT_SETTINGS.maxPageSize);
+  const diagnosticsDelay = number('diagnosticsDelay', input.diagnosticsDelay, 0, DEFAULT_SETTINGS.diagnosticsDelay);
+  const inGroup = (section: string, key: string): unknown => {
     const group = input[section];
-    const value = group && typeof group === 'object' ? (group as Record<string, unknown>)[key] : undefined;
+    return group && typeof group === 'object' ? (group as Record<string, unknown>)[key] : undefined;
+  };
+  const flag = (section: string, key: string, fallback: boolean): boolean => {
+    const value = inGroup(section, key);
     if (value === undefined) return fallback;
     if (typeof value === 'boolean') return value;
     problems.push(`wikiMarkdown.${section}.${key} must be true or false; using ${fallback}`);
@@ -92,7 +97,8 @@ export function readSettings(raw: unknown): { settings: Settings; problems: stri
   const renameWikiLinks = flag('rename', 'updateWikiLinks', DEFAULT_SETTINGS.renameWikiLinks);
   const backlinkLens = flag('codeLens', 'backlinks', DEFAULT_SETTINGS.backlinkLens);
   const countProblems = flag('statusBar', 'countProblems', DEFAULT_SETTINGS.countProblems);
-  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay, language, countProblems }, problems };
+  const maxPreviewPages = number('fixAll.maxPreviewPages', inGroup('fixAll', 'maxPreviewPages'), 0, DEFAULT_SETTINGS.maxPreviewPages);
+  return { settings: { severities, pageFolders, maxPageSize, renameWikiLinks, backlinkLens, diagnosticsDelay, language, countProblems, maxPreviewPages }, problems };
 }
 
 export function lspSeverity(name: SeverityName): DiagnosticSeverity | undefined {
