@@ -547,9 +547,9 @@ connection.onDocumentSymbol(async (params, token) => {
   return page ? documentSymbols(page) : null;
 });
 
-connection.onWorkspaceSymbol(async (params) => {
+connection.onWorkspaceSymbol(async (params, token) => {
   await ready;
-  return workspaceSymbols(workspace, params.query);
+  return workspaceSymbols(workspace, params.query, () => token.isCancellationRequested);
 });
 
 connection.onFoldingRanges(async (params, token) => {

@@ -7,7 +7,7 @@ import { SymbolKind, type CallHierarchyIncomingCall, type CallHierarchyItem, typ
 import type { PageEntry } from '../workspace/pageIndex';
 import type { Workspace } from '../workspace/workspace';
 import { loadPage, spanRange, type OpenDocument, type PageContext } from './page';
-import { backlinks, pageAt } from './references';
+import { forEachBacklink, pageAt } from './references';
 
 const TOP: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -19,15 +19,16 @@ export function prepareLinkHierarchy(page: PageContext, workspace: Workspace, of
 
 /** The pages linking the page at `file`, each with the ranges of its links to it. */
 export async function linksIn(
-  workspace: Workspace, file: string, openDocument: OpenDocument, maxLength: number, isCancelled?: () => boolean,
+  workspace: Workspace, file: string, openDocument: OpenDocument, maxLength: number, isCancelled: () => boolean = () => false,
 ): Promise<CallHierarchyIncomingCall[]> {
   const target = pageOf(workspace, file);
   if (!target) return [];
-  const found = await backlinks(workspace, target, openDocument, maxLength, isCancelled);
-  return found.flatMap(({ source, links }) => {
+  const calls: CallHierarchyIncomingCall[] = [];
+  await forEachBacklink(workspace, target, openDocument, maxLength, isCancelled, (source, links) => {
     const from = pageOf(workspace, source.file);
-    return from ? [{ from: itemOf(from), fromRanges: links.map((link) => spanRange(source.document, link)) }] : [];
+    if (from) calls.push({ from: itemOf(from), fromRanges: links.map((link) => spanRange(source.document, link)) });
   });
+  return calls;
 }
 
 /** The pages the page at `file` links, in the order of their first link, each with the ranges of its links there. */

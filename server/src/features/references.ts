@@ -5,13 +5,9 @@ import type { CodeLens, Location } from 'vscode-languageserver';
 import type { LinkNode } from '../parse';
 import { SHOW_BACKLINKS_COMMAND } from '../protocol';
 import type { PageEntry } from '../workspace/pageIndex';
+import { pacer } from '../workspace/pacing';
 import type { Workspace } from '../workspace/workspace';
 import { linkAt, loadPage, spanRange, type OpenDocument, type PageContext } from './page';
-
-export interface Backlink {
-  source: PageContext;
-  links: LinkNode[];
-}
 
 /** The page a position designates: the page the link under it reaches, else the page itself. */
 export function pageAt(page: PageContext, workspace: Workspace, offset: number): PageEntry | undefined {
@@ -24,31 +20,40 @@ export function pageAt(page: PageContext, workspace: Workspace, offset: number):
   return self?.folder === 'Page' ? self : undefined;
 }
 
-/** Every page with links reaching `target`, sorted by path, with those links. */
-export async function backlinks(
-  workspace: Workspace, target: PageEntry, openDocument: OpenDocument, maxLength: number, isCancelled: () => boolean = () => false,
-): Promise<Backlink[]> {
-  const out: Backlink[] = [];
+/**
+ * Each page with links reaching `target`, in path order, handed to `visit` with those links and not
+ * kept: a page linked from a hundred thousand others would hold them all parsed at once. Every
+ * slice of time the loop lets waiting requests in, so the server answers meanwhile and hears a cancel.
+ */
+export async function forEachBacklink(
+  workspace: Workspace, target: PageEntry, openDocument: OpenDocument, maxLength: number, isCancelled: () => boolean,
+  visit: (source: PageContext, links: LinkNode[]) => void,
+): Promise<void> {
+  const pause = pacer();
   for (const file of workspace.links.sourcesOf(workspace.titlesReaching(target)).sort()) {
-    if (isCancelled()) break;
+    const due = pause();
+    if (due) await due;
+    if (isCancelled()) return;
     const source = await loadPage(workspace, file, openDocument, maxLength);
     if (!source) continue;
     const links = source.parsed.links.filter((link) => {
       const resolution = workspace.resolve(link, file);
       return resolution.state === 'exists' && resolution.page.path === target.path;
     });
-    if (links.length) out.push({ source, links });
+    if (links.length) visit(source, links);
   }
-  return out;
 }
 
 export async function references(
-  page: PageContext, workspace: Workspace, offset: number, openDocument: OpenDocument, maxLength: number, isCancelled?: () => boolean,
+  page: PageContext, workspace: Workspace, offset: number, openDocument: OpenDocument, maxLength: number, isCancelled: () => boolean = () => false,
 ): Promise<Location[]> {
   const target = pageAt(page, workspace, offset);
   if (!target) return [];
-  const found = await backlinks(workspace, target, openDocument, maxLength, isCancelled);
-  return found.flatMap(({ source, links }) => links.map((link) => ({ uri: source.document.uri, range: spanRange(source.document, link) })));
+  const found: Location[] = [];
+  await forEachBacklink(workspace, target, openDocument, maxLength, isCancelled, (source, links) => {
+    for (const link of links) found.push({ uri: source.document.uri, range: spanRange(source.document, link) });
+  });
+  return found;
 }
 
 /** "N pages link here" on the first line, from the link graph (no page is read). */

@@ -8,7 +8,7 @@ import type { PageEntry } from '../workspace/pageIndex';
 import type { Workspace } from '../workspace/workspace';
 import { destinationEdit, destinationTo, type OffsetEdit } from './fixes';
 import { linkAt, spanRange, textEdits, type OpenDocument, type PageContext } from './page';
-import { backlinks, pageAt } from './references';
+import { forEachBacklink, pageAt } from './references';
 
 export type RenameOptions = { updateWikiLinks: boolean; maxLength: number };
 
@@ -80,7 +80,7 @@ async function linkEdits(
   workspace: Workspace, target: PageEntry, moved: PageEntry, openDocument: OpenDocument, options: RenameOptions,
 ): Promise<TextDocumentEdit[]> {
   const out: TextDocumentEdit[] = [];
-  for (const { source, links } of await backlinks(workspace, target, openDocument, options.maxLength)) {
+  await forEachBacklink(workspace, target, openDocument, options.maxLength, () => false, (source, links) => {
     const edits: OffsetEdit[] = [];
     for (const link of links) {
       const fragment = link.target?.fragment;
@@ -91,9 +91,9 @@ async function linkEdits(
         edits.push(destinationEdit(link, url));
       }
     }
-    if (!edits.length) continue;
+    if (!edits.length) return;
     const version = openDocument(source.file)?.version ?? null;
     out.push({ textDocument: { uri: source.document.uri, version }, edits: textEdits(source.document, edits.sort((a, b) => a.start - b.start)) });
-  }
+  });
   return out;
 }
