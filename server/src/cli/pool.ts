@@ -123,6 +123,11 @@ const COUNT_ON_WORKERS_FROM = 2000;
  */
 const ONE_COUNT_WORKER_FROM = 500_000;
 
+/** The server's workers for a pass over `pages` pages: none for a few, two, one for a large corpus. */
+function serverWorkers(pages: number): number {
+  return pages < COUNT_ON_WORKERS_FROM ? 0 : workerCount(pages < ONE_COUNT_WORKER_FROM ? 2 : 1);
+}
+
 /**
  * The problems of each page of the corpus (as the user's severities show them), counted on worker
  * threads that run `workerScript` (two, one for a large corpus); `onProgress` hears the running
@@ -139,7 +144,7 @@ export async function countProblems(
   const findings = cache && await openFindingsStore(
     cache.file, workspace.index.table(), files.length, workerScript, JSON.stringify({ settings, ...workspace.indexKey }), cache.log, pacer(undefined, isPaused),
   );
-  const workers = files.length < COUNT_ON_WORKERS_FROM ? 0 : workerCount(files.length < ONE_COUNT_WORKER_FROM ? 2 : 1);
+  const workers = serverWorkers(files.length);
   let done = 0;
   let problems = 0;
   const byFile = new PageCounts(files);
@@ -165,7 +170,7 @@ export async function fixPages(
   workspace: Workspace, settings: Settings, codes: readonly DiagnosticCode[], fixTo: 'edits' | 'write', files: ItemList<string>,
   workerScript: string, onResult: (result: FileResult) => void, isCancelled: () => boolean, isPaused: () => boolean,
 ): Promise<void> {
-  const workers = files.length < COUNT_ON_WORKERS_FROM ? 0 : workerCount(8);
+  const workers = serverWorkers(files.length);
   const options = { settings, fix: codes, fixTo, displayPath: (f: string) => f, cwd: '/' };
   await checkFiles(workspace, files, options, workers, onResult, workerScript, isCancelled, isPaused);
 }

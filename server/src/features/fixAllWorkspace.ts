@@ -62,7 +62,8 @@ const PROBLEMS_LISTED = 10;
 export async function fixAllInWorkspace(workspace: Workspace, o: FixAllOptions): Promise<FixAllResult> {
   const annotation = `wiki-markdown.${o.code}`;
   const open = new Set(o.openFiles);
-  const files = workspace.index.pageList().inPathOrder();
+  // In the index's order: putting a million paths in order holds the server up for seconds; the preview is sorted alone.
+  const files = workspace.index.pageList();
   // Pages to write (positions in `files`, not open in the editor); their edits only while a preview can hold them.
   const onDisk: number[] = [];
   let preview: TextDocumentEdit[] | undefined = [];
@@ -98,6 +99,7 @@ export async function fixAllInWorkspace(workspace: Workspace, o: FixAllOptions):
   const result = { pages, edits, cancelled: false, unfixed, problems };
   if (pages === 0) return { ...result, applied: false };
   if (preview) {
+    preview.sort((a, b) => (a.textDocument.uri < b.textDocument.uri ? -1 : a.textDocument.uri > b.textDocument.uri ? 1 : 0));
     const documentChanges = [...inEditor, ...preview].map((change) => ({ ...change, edits: change.edits.map((e) => ({ ...e, annotationId: annotation })) }));
     const edit: WorkspaceEdit = {
       documentChanges,
