@@ -89,7 +89,7 @@ export async function fixAllInWorkspace(workspace: Workspace, o: FixAllOptions):
   // Open pages from the editor's text, unsaved changes and all.
   const inEditor: TextDocumentEdit[] = [];
   for (const file of o.openFiles) {
-    const page = workspace.index.byFile(file) && (await loadPage(workspace, file, o.openDocument, o.maxLength));
+    const page = workspace.index.byFile(file)?.folder === 'Page' ? await loadPage(workspace, file, o.openDocument, o.maxLength) : undefined;
     const fixes = page ? fixAllEdits(page, workspace, new Set([o.code])) : [];
     if (!page || !fixes.length) continue;
     edits += fixes.length;
