@@ -64,6 +64,13 @@ async function startServer(root, cacheHome, { countProblems = false } = {}) {
     });
   });
   connection.onRequest('window/workDoneProgress/create', () => null);
+  // Fix all in workspace: its preview is not applied, its question past the preview is declined (when it came is kept).
+  let askedAt;
+  connection.onRequest('workspace/applyEdit', () => ({ applied: false }));
+  connection.onRequest('window/showMessageRequest', () => {
+    askedAt = ms(t0);
+    return null;
+  });
   connection.onNotification('textDocument/publishDiagnostics', (p) => {
     // When the first publication of each version arrived: a page's first diagnostics may come long
     // before the titles are indexed, and the full index's answer for the same version after them.
@@ -85,6 +92,7 @@ async function startServer(root, cacheHome, { countProblems = false } = {}) {
     child, connection, t0, onIndexed, onGraph, onCounted,
     get indexedAt() { return indexedAt; },
     get graphDoneAt() { return graphDoneAt; },
+    get askedAt() { return askedAt; },
     async diagnosticsFor(uri, version) {
       for (;;) {
         const got = diagnostics.get(uri);
@@ -149,6 +157,41 @@ async function measureBulkChange(server, pageDir, names, count = Math.min(50_000
     process.off('SIGTERM', interrupted);
     restore();
   }
+}
+
+/**
+ * The page most linked from a sample of pages: a corpus' popular pages (the generator's are
+ * Zipf-like) are what "what links here" and fix-all meet at their largest.
+ */
+function mostLinkedPage(pageDir, names, sample = 2000) {
+  const counts = new Map();
+  for (let i = 0; i < names.length; i += Math.max(1, Math.floor(names.length / sample))) {
+    for (const m of readFileSync(path.join(pageDir, names[i]), 'utf8').matchAll(/\]\(\.\.\/Page\/((?:[^()\s\\]|\\.)+?\.md) "wikilink"\)/g)) {
+      counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+    }
+  }
+  for (const [dest] of [...counts].sort((a, b) => b[1] - a[1])) {
+    const file = path.join(pageDir, decodeURIComponent(dest.replace(/\\(.)/g, '$1')));
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** A request timed, with a hover asked every 50 ms meanwhile: how long the user waits, and whether the server keeps answering. */
+async function timeWithHovers(connection, request, hoverAt) {
+  let done = false;
+  const t0 = process.hrtime.bigint();
+  const answer = request().finally(() => { done = true; });
+  const hovers = [];
+  while (!done) {
+    const h = process.hrtime.bigint();
+    await connection.sendRequest('textDocument/hover', hoverAt);
+    hovers.push(ms(h));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const result = await answer;
+  // Flat: the bench rounds the numbers one level down.
+  return { result, ms: ms(t0), hovers: hovers.length, hoverP50Ms: percentile(hovers, 50), hoverMaxMs: Math.max(...hovers) };
 }
 
 /** The persisted index file under a cache folder (the server names it after the workspace). */
@@ -263,6 +306,18 @@ export async function measureServer(root, { graphTimeoutS = 1800 } = {}) {
   out.persistedGraphMB = indexFileIn(cacheHome) ? sizeMB(indexFileIn(cacheHome).replace(/\.bin$/, '.graph.bin')) : null;
   // Writing the index is the server's other memory peak: the peak so far includes it.
   out.serverPeakRssWithPersistMB = procStatus(server.child.pid).peakRssMB;
+  // Over the whole corpus at once: what links to the most linked page, and fix all in workspace (declined once asked).
+  const hoverAt = at(links[0]);
+  const popular = mostLinkedPage(pageDir, names);
+  if (popular) {
+    const uri = pathToFileURL(popular).href;
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: readFileSync(popular, 'utf8') } });
+    const timed = await timeWithHovers(connection, () => connection.sendRequest('textDocument/references', { textDocument: { uri }, position: { line: 0, character: 0 }, context: { includeDeclaration: false } }), hoverAt);
+    out.popularReferences = { ms: timed.ms, found: timed.result?.length ?? 0, pages: new Set(timed.result?.map((l) => l.uri)).size, hoverP50Ms: timed.hoverP50Ms, hoverMaxMs: timed.hoverMaxMs };
+    await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+  const fixAll = await timeWithHovers(connection, () => connection.sendRequest('workspace/executeCommand', { command: 'wikiMarkdown.server.fixAllInWorkspace', arguments: ['link-trail'] }), hoverAt);
+  out.fixAll = { seconds: fixAll.ms / 1000, pages: fixAll.result?.pages, edits: fixAll.result?.edits, asked: server.askedAt !== undefined, hoverP50Ms: fixAll.hoverP50Ms, hoverMaxMs: fixAll.hoverMaxMs, peakRssMB: procStatus(server.child.pid).peakRssMB };
   await server.stop();
 
   // Restart on the unchanged corpus: titles, first diagnostics and references from the persisted index.
