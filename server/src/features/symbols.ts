@@ -41,6 +41,9 @@ export async function workspaceSymbols(workspace: Workspace, query: string, isCa
   const q = query.trim().toLowerCase();
   if (!q) return [];
   const forms = [q, ...titleVariants(q)];
+  // The titles are put in order once indexed (on a worker, by the server): a query before that waits for it rather than sorting them all at once.
+  await workspace.orderTitles();
+  if (isCancelled()) return [];
   const matches: { title: string; score: number; links: number }[] = [];
   const pause = pacer();
   let walked = 0;
