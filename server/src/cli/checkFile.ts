@@ -43,11 +43,10 @@ export interface FileResult {
 export interface CheckOptions {
   settings: Settings;
   fix?: readonly DiagnosticCode[];
-  /**
-   * What becomes of the fixes: written to the page ('write', the default), shown as a unified diff
-   * ('diff'), or handed back as edits ('edits', the page's rows not made: the server's fix-all).
-   */
+  /** What becomes of the fixes: written to the page ('write', the default), shown as a unified diff ('diff'), or handed back as edits ('edits'). */
   fixTo?: 'write' | 'diff' | 'edits';
+  /** Whether the page's rows are made (the default); the server's fix-all wants only the fixes. */
+  rows?: boolean;
   /** Paths in diffs are shown relative to this folder. */
   displayPath: (file: string) => string;
   /** The last run's findings file, made with these options by this checker (`--cache`). */
@@ -110,13 +109,14 @@ export async function checkFile(workspace: Workspace, file: string, options: Che
         if (failed) result.problem = failed.error;
         else {
           result.fixed = edits.length;
-          page = pageContext(TextDocument.create(uri, 'markdown', 1, fixedText), file, options.settings.maxPageSize);
+          // The rows are the fixed page's.
+          if (options.rows !== false) page = pageContext(TextDocument.create(uri, 'markdown', 1, fixedText), file, options.settings.maxPageSize);
         }
       }
     }
   }
 
-  if (options.fixTo === 'edits') return result;
+  if (options.rows === false) return result;
   // What the checks look up, for the next run to tell whether the index still answers the same.
   const lookups = digest === undefined ? undefined : new LookupLog();
   workspace.index.lookupLog = lookups;

@@ -99,7 +99,7 @@ async function checkAll(
   const input: WorkerInput = {
     roots: [...workspace.roots.folders], workspaceOptions: workspace.options, scan: { ...workspace.lastScan, table: workspace.index.table() },
     check: {
-      settings: options.settings, fix: options.fix, fixTo: options.fixTo, cwd: options.cwd,
+      settings: options.settings, fix: options.fix, fixTo: options.fixTo, rows: options.rows, cwd: options.cwd,
       previousFindings: options.previousFindings, changedLookups: options.changedLookups, keepFindings: options.keepFindings,
     },
   };
@@ -171,7 +171,7 @@ export async function fixPages(
   workerScript: string, onResult: (result: FileResult) => void, isCancelled: () => boolean, isPaused: () => boolean,
 ): Promise<void> {
   const workers = serverWorkers(files.length);
-  const options = { settings, fix: codes, fixTo, displayPath: (f: string) => f, cwd: '/' };
+  const options = { settings, fix: codes, fixTo, rows: false, displayPath: (f: string) => f, cwd: '/' };
   await checkFiles(workspace, files, options, workers, onResult, workerScript, isCancelled, isPaused);
 }
 

@@ -62,6 +62,7 @@ const PROBLEMS_LISTED = 10;
 export async function fixAllInWorkspace(workspace: Workspace, o: FixAllOptions): Promise<FixAllResult> {
   const annotation = `wiki-markdown.${o.code}`;
   const open = new Set(o.openFiles);
+  const codes = new Set([o.code]);
   // In the index's order: putting a million paths in order holds the server up for seconds; the preview is sorted alone.
   const files = workspace.index.pageList();
   // Pages to write (positions in `files`, not open in the editor); their edits only while a preview can hold them.
@@ -90,7 +91,7 @@ export async function fixAllInWorkspace(workspace: Workspace, o: FixAllOptions):
   const inEditor: TextDocumentEdit[] = [];
   for (const file of o.openFiles) {
     const page = workspace.index.byFile(file)?.folder === 'Page' ? await loadPage(workspace, file, o.openDocument, o.maxLength) : undefined;
-    const fixes = page ? fixAllEdits(page, workspace, new Set([o.code])) : [];
+    const fixes = page ? fixAllEdits(page, workspace, codes) : [];
     if (!page || !fixes.length) continue;
     edits += fixes.length;
     inEditor.push({ textDocument: { uri: page.document.uri, version: page.document.version }, edits: textEdits(page.document, fixes) });
